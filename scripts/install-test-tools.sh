@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the real consumers that the report tests run claimlint's output through:
+#   - Microsoft's SARIF validator (npm package @microsoft/sarif-multitool), into
+#     target/test-tools/ (tests/formats.rs looks there, or at $SARIF_MULTITOOL);
+#   - headless Chromium (Debian package `chromium`), for tests/html_chromium.rs.
+# Idempotent: whatever is already installed is left alone. Run it as root (CI)
+# or with sudo available; without npm or apt it says what it skipped.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="${CLAIMLINT_TEST_TOOLS_DIR:-$repo/target/test-tools}"
+multitool_version="5.7.0"
+status=0
+
+sudo_if_needed() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+        echo "install-test-tools: need root for: $*" >&2; return 1; fi
+}
+
+if [ -x "$tools/node_modules/.bin/sarif-multitool" ]; then
+    echo "install-test-tools: sarif-multitool already in $tools"
+elif command -v npm >/dev/null; then
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error \
+        "@microsoft/sarif-multitool@$multitool_version"
+    # The package's postinstall (chmod u+x) may be skipped by npm's script policy.
+    find "$tools/node_modules/@microsoft" -maxdepth 2 -name Sarif.Multitool -type f \
+        -exec chmod u+x {} +
+    echo "install-test-tools: installed sarif-multitool $multitool_version in $tools"
+else
+    echo "install-test-tools: npm not found, SARIF validation tests will be skipped" >&2
+    status=1
+fi
+
+if command -v chromium >/dev/null; then
+    echo "install-test-tools: chromium already installed"
+elif command -v apt-get >/dev/null; then
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "install-test-tools: installed $(chromium --version 2>/dev/null | head -n1)"
+else
+    echo "install-test-tools: apt-get not found, Chromium tests will be skipped" >&2
+    status=1
+fi
+
+exit "$status"
