@@ -1,0 +1,235 @@
+//! Built-in checkers: rules whose logic is more than a phrase list.
+//!
+//! Each rule that names a checker supplies the words (message, help,
+//! references, examples); the code here supplies the judgement. Checkers read
+//! the prose, the front matter and the facts; they never print or suppress.
+
+pub mod dates;
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::engine::{Engine, Finding, ProseView};
+use crate::facts::Facts;
+use crate::rules::Checker;
+use crate::source::Document;
+
+/// What a checker may look at.
+pub struct Context<'a> {
+    pub engine: &'a Engine,
+    /// The whole file.
+    pub text: &'a str,
+    pub doc: &'a Document,
+    pub facts: &'a Facts,
+}
+
+/// Runs one checker for rule `rule`, appending findings.
+pub fn run(cx: &Context<'_>, rule: usize, checker: Checker, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
+    match checker {
+        Checker::OfferExpired => offer_expired(cx, rule, out),
+        Checker::OfferDateMismatch => offer_date_mismatch(cx, rule, view, out),
+        Checker::FootnoteConditions => footnote_conditions(cx, rule, view, out),
+        Checker::SellerFocus => seller_focus(cx, rule, out),
+        Checker::FrontMatterInvalid => front_matter_invalid(cx, rule, out),
+        // Price checks are run per sentence in one pass for all four price rules.
+        Checker::PriceArithmetic => {}
+        Checker::ReferencePriceMismatch => {}
+        Checker::ReferencePriceUndeclared => {}
+        Checker::ReferencePeriodTooShort => {}
+        // Raised by the engine (evidence) and by suppression handling.
+        Checker::EvidenceExpired | Checker::SuppressionWithoutReason | Checker::UnusedSuppression => {}
+    }
+}
+
+fn finding(rule: usize, span: Range<usize>, detail: Option<String>) -> Finding {
+    Finding {
+        rule,
+        span,
+        labels: Vec::new(),
+        detail,
+    }
+}
+
+/// The source range of `key:` (and its value) inside the front matter, if written there.
+fn front_matter_key(cx: &Context<'_>, key: &str) -> Option<Range<usize>> {
+    let fm = cx.doc.front_matter.as_ref()?;
+    let content = &cx.text[fm.content.clone()];
+    let mut pos = 0;
+    for line in content.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && (rest.starts_with(':') || rest.trim_start().starts_with('='))
+        {
+            let indent = line.len() - trimmed.len();
+            let start = fm.content.start + pos + indent;
+            let end = fm.content.start + pos + line.trim_end().len();
+            return Some(start..end);
+        }
+        pos += line.len();
+    }
+    None
+}
+
+fn offer_expired(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
+    let today = cx.engine.settings.today;
+    let Some(ends) = cx.facts.date("offer.ends") else {
+        return;
+    };
+    if ends >= today {
+        return;
+    }
+    let span = front_matter_key(cx, "ends").unwrap_or(0..0);
+    let days = today.days_after(ends);
+    let detail = format!(
+        "offer.ends is {ends}, {days} day{} before {today}",
+        if days == 1 { "" } else { "s" }
+    );
+    out.push(finding(rule, span, Some(detail)));
+}
+
+fn offer_date_mismatch(cx: &Context<'_>, rule: usize, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
+    let Some(ends) = cx.facts.date("offer.ends") else {
+        return;
+    };
+    let prose = &cx.doc.prose;
+    for stated in dates::end_dates(&prose.text) {
+        let agrees = stated.month == ends.month
+            && stated.day == ends.day
+            && stated.year.is_none_or(|y| y == ends.year);
+        if agrees || !cx.engine.judge_checker_claim(rule, &stated.span, view, cx.facts) {
+            continue;
+        }
+        let mut f = finding(
+            rule,
+            prose.source_range(stated.span.clone()),
+            Some(format!("the copy says {}, offer.ends says {ends}", stated.written(&prose.text))),
+        );
+        if let Some(span) = front_matter_key(cx, "ends") {
+            f.labels.push((span, "the declared end date".to_string()));
+        }
+        out.push(f);
+    }
+}
+
+/// An asterisked or daggered claim ("FREE*", "$9.99†").
+static MARKED_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?:free|gift|bonus|complimentary|no cost|on us)|[$£€]\s?0(?:\.00)?\b|\$\d[\d,.]*|£\d[\d,.]*|€\d[\d,.]*|\b\d+\s?%\s?off|\bfrom)\s?(\*+|†|‡)")
+        .expect("a fixed, valid regex")
+});
+
+/// Words that make a footnote a condition on the offer.
+static CONDITION_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:with (?:any |every |a |an )?(?:purchase|order|subscription|contract)|when you (?:buy|spend|order|sign|subscribe)|orders? (?:over|above|of)|spend(?:ing)? (?:over|at least)|minimum|min\.|subscription|contract|requires?|required|only|new (?:customers?|members?|subscribers?)|excludes?|excluding|plus|shipping|handling|postage|p&p|fee|charge|terms|conditions|applies|apply|valid|eligible|renews?|auto-?renew|billed|after)\b")
+        .expect("a fixed, valid regex")
+});
+
+/// The default claim vocabulary of the free footnote rule.
+static FREE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:free|gift|bonus|complimentary|no cost|on us)\b|[$£€]\s?0(?:\.00)?\b")
+        .expect("a fixed, valid regex")
+});
+
+fn footnote_conditions(cx: &Context<'_>, rule: usize, _view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
+    let prose = &cx.doc.prose;
+    let text = prose.text.as_str();
+    if !text.contains(['*', '†', '‡']) {
+        return;
+    }
+    let footnotes: Vec<(Range<usize>, &str)> = prose
+        .blocks
+        .iter()
+        .filter_map(|b| footnote_block(cx, b.clone()).map(|marker| (b.clone(), marker)))
+        .collect();
+    if footnotes.is_empty() {
+        return;
+    }
+    let when = cx.engine.rules()[rule].when.as_ref();
+    for m in MARKED_CLAIM.captures_iter(text) {
+        let whole = m.get(0).expect("group 0 always exists");
+        let marker = m.get(1).expect("the marker group is not optional").as_str();
+        let claim_block = prose.block_of(whole.start());
+        let Some((note, _)) = footnotes
+            .iter()
+            .find(|(b, m)| *m == marker && prose.block_of(b.start) != claim_block)
+        else {
+            continue;
+        };
+        let note_text = &text[note.clone()];
+        let relevant = match when {
+            Some(ctx) => ctx.nearby.is_match(note_text),
+            None => FREE_WORDS.is_match(whole.as_str()) && CONDITION_WORDS.is_match(note_text),
+        };
+        if !relevant {
+            continue;
+        }
+        let mut f = finding(rule, prose.source_range(whole.range()), None);
+        f.labels.push((
+            prose.source_range(note.clone()),
+            "the conditions are only here, away from the claim".to_string(),
+        ));
+        out.push(f);
+    }
+}
+
+/// The footnote marker a block starts with, if it reads as a footnote.
+fn footnote_block<'t>(cx: &Context<'t>, block: Range<usize>) -> Option<&'static str> {
+    let text = &cx.doc.prose.text[block.clone()];
+    for marker in ["***", "**", "*", "†", "‡"] {
+        if text.starts_with(marker) {
+            return Some(marker);
+        }
+    }
+    // A Markdown list item "* with orders over $50" loses its asterisk in the
+    // prose; look at the source line it came from.
+    let source = cx.doc.prose.source_range(block);
+    let line_start = cx.text[..source.start].rfind('\n').map_or(0, |i| i + 1);
+    let lead = cx.text[line_start..source.start].trim();
+    match lead {
+        "*" | "\\*" => Some("*"),
+        _ => None,
+    }
+}
+
+static SELLER_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:we|we're|we’re|we've|we’ve|we'll|we’ll|our|ours|us|ourselves)\b").expect("a fixed, valid regex"));
+static BUYER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:you|you're|you’re|you've|you’ve|you'll|you’ll|your|yours|yourself|yourselves)\b")
+        .expect("a fixed, valid regex")
+});
+
+fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
+    let settings = cx.engine.settings.seller_focus;
+    let text = cx.doc.prose.text.as_str();
+    let words = text.split_whitespace().count();
+    if words < settings.min_words {
+        return;
+    }
+    // "US" in capitals is the country ("Made in the US"), not the seller.
+    let seller: Vec<_> = SELLER_WORDS
+        .find_iter(text)
+        .filter(|m| m.as_str() != "US")
+        .collect();
+    let buyer = BUYER_WORDS.find_iter(text).count();
+    if seller.len() < settings.min_seller_words || (seller.len() as f64) <= settings.ratio * buyer as f64 {
+        return;
+    }
+    let first = seller[0].range();
+    out.push(finding(
+        rule,
+        cx.doc.prose.source_range(first),
+        Some(format!(
+            "{} words about the seller (we/our/us) against {} about the reader (you/your) in {} words",
+            seller.len(),
+            buyer,
+            words
+        )),
+    ));
+}
+
+fn front_matter_invalid(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
+    if let Some(error) = cx.doc.front_matter.as_ref().and_then(|f| f.error.as_ref()) {
+        out.push(finding(rule, error.span.clone(), Some(error.message.clone())));
+    }
+}

@@ -1,0 +1,280 @@
+//! The one finding type every stage produces and every report format consumes.
+//!
+//! Byte spans into the original file are the source of truth; line and column
+//! (1-based, columns in characters) are derived once per file by [`LineIndex`]
+//! so that report formats never need the file text again.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The stable categories of the outside contract; every rule has exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Hype,
+    Bait,
+    NewCustomerOnly,
+    FakeSale,
+    Scarcity,
+    Urgency,
+    Drip,
+    Bundle,
+    Free,
+    Green,
+    Health,
+    Endorsement,
+    Guarantee,
+    SellerFocus,
+    /// Findings about the copy's own markup: bad front matter, suppression
+    /// comments without a reason or that suppress nothing, unreadable input.
+    Meta,
+}
+
+impl Category {
+    pub const ALL: [Category; 15] = [
+        Category::Hype,
+        Category::Bait,
+        Category::NewCustomerOnly,
+        Category::FakeSale,
+        Category::Scarcity,
+        Category::Urgency,
+        Category::Drip,
+        Category::Bundle,
+        Category::Free,
+        Category::Green,
+        Category::Health,
+        Category::Endorsement,
+        Category::Guarantee,
+        Category::SellerFocus,
+        Category::Meta,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Hype => "hype",
+            Category::Bait => "bait",
+            Category::NewCustomerOnly => "new-customer-only",
+            Category::FakeSale => "fake-sale",
+            Category::Scarcity => "scarcity",
+            Category::Urgency => "urgency",
+            Category::Drip => "drip",
+            Category::Bundle => "bundle",
+            Category::Free => "free",
+            Category::Green => "green",
+            Category::Health => "health",
+            Category::Endorsement => "endorsement",
+            Category::Guarantee => "guarantee",
+            Category::SellerFocus => "seller-focus",
+            Category::Meta => "meta",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A 1-based line and a 1-based column counted in characters (Unicode scalar values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A second place that belongs to the same finding (for example the footnote
+/// that adds the conditions to an asterisked "FREE*").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub span: Range<usize>,
+    pub start: Position,
+    pub end: Position,
+    pub text: String,
+}
+
+/// Why a finding was waived, when an inline comment suppressed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// The reason written after `--` in the comment.
+    pub justification: String,
+}
+
+/// One finding in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub rule: String,
+    pub category: Category,
+    pub severity: Severity,
+    /// The path as the user named it (or `--stdin-filename`), with `/` separators.
+    pub path: String,
+    /// Byte range of the claim in the original file.
+    pub span: Range<usize>,
+    pub start: Position,
+    /// The position just past the claim's last character.
+    pub end: Position,
+    /// The claim as written in the source.
+    pub matched: String,
+    pub message: String,
+    pub help: String,
+    pub references: Vec<String>,
+    /// Other places that belong to this finding.
+    pub labels: Vec<Label>,
+    /// Set when an inline comment waived this finding; such findings never
+    /// count towards the exit status and only appear in formats that carry them.
+    pub suppressed: Option<Suppression>,
+}
+
+impl Diagnostic {
+    /// The total order reports use: path, then position, then rule id.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str) {
+        (&self.path, self.span.start, self.span.end, &self.rule)
+    }
+}
+
+/// Sorts diagnostics into the order every report format prints them.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Converts byte offsets to 1-based line and character column.
+///
+/// Built once per file: the start of every line, then a binary search per lookup.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        LineIndex { text, line_starts }
+    }
+
+    /// The position of byte `offset`; an offset inside a multi-byte character
+    /// is rounded down to that character.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self.text[start..offset].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The byte offset of a position: the inverse of [`LineIndex::position`].
+    pub fn offset(&self, position: Position) -> Option<usize> {
+        let start = *self.line_starts.get(position.line.checked_sub(1)?)?;
+        let line_end = self
+            .line_starts
+            .get(position.line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let line = &self.text[start..line_end];
+        let wanted = position.column.checked_sub(1)?;
+        match line.char_indices().nth(wanted) {
+            Some((i, _)) => Some(start + i),
+            None if line.chars().count() == wanted => Some(line_end),
+            None => None,
+        }
+    }
+
+    /// The byte range of 1-based `line`, its newline included.
+    pub fn line_range(&self, line: usize) -> Option<Range<usize>> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        Some(start..end)
+    }
+
+    /// The 1-based line of `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.position(offset).line
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+}
+
+/// The largest char boundary at or below `i`.
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "“Best” é\nwhile supplies last";
+        let index = LineIndex::new(text);
+        let at = text.find("é").unwrap();
+        assert_eq!(index.position(at), Position { line: 1, column: 8 });
+        let at = text.find("supplies").unwrap();
+        assert_eq!(index.position(at), Position { line: 2, column: 7 });
+        assert_eq!(index.offset(Position { line: 2, column: 7 }), Some(at));
+    }
+
+    #[test]
+    fn end_of_text_round_trips() {
+        let text = "ab\n";
+        let index = LineIndex::new(text);
+        let end = index.position(3);
+        assert_eq!(end, Position { line: 2, column: 1 });
+        assert_eq!(index.offset(end), Some(3));
+    }
+}

@@ -1,0 +1,439 @@
+//! The matcher: every rule compiled once, then run over a document's prose.
+//!
+//! All literal phrases of all rules live in one Aho-Corasick automaton; regex
+//! patterns sit behind one `RegexSet` that says which per-rule regexes are
+//! worth running. Conditions (`exceptions`, `when`, `unless`) and the built-in
+//! checkers then decide which candidates become findings. Nothing here is
+//! compiled per file, and nothing here knows about output or suppression.
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexSet, RegexSetBuilder};
+
+use crate::checkers;
+use crate::date::Date;
+use crate::facts::Facts;
+use crate::rules::{Checker, Context, Jurisdiction, Rule, Scope};
+use crate::sentences;
+use crate::source::{Document, Prose};
+
+/// Knobs that change what the rules and checkers decide.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The date date-based checks use (`--today`).
+    pub today: Date,
+    pub jurisdiction: Jurisdiction,
+    /// Minimum days a reference price must have been charged (US; EU is 30, UK 28).
+    pub us_reference_days: i64,
+    pub seller_focus: SellerFocusSettings,
+}
+
+/// Thresholds of the document-level seller-focus metric.
+#[derive(Debug, Clone, Copy)]
+pub struct SellerFocusSettings {
+    /// Documents with fewer prose words are not judged.
+    pub min_words: usize,
+    /// Report when seller words exceed buyer words by more than this factor.
+    pub ratio: f64,
+    /// And there are at least this many seller words.
+    pub min_seller_words: usize,
+}
+
+impl Default for SellerFocusSettings {
+    fn default() -> Self {
+        SellerFocusSettings {
+            min_words: 150,
+            ratio: 1.5,
+            min_seller_words: 8,
+        }
+    }
+}
+
+impl Settings {
+    pub fn new(today: Date) -> Settings {
+        Settings {
+            today,
+            jurisdiction: Jurisdiction::Us,
+            us_reference_days: 28,
+            seller_focus: SellerFocusSettings::default(),
+        }
+    }
+
+    /// Days a former price must have been charged before a reduction.
+    pub fn reference_days(&self) -> i64 {
+        match self.jurisdiction {
+            Jurisdiction::Eu => 30,
+            Jurisdiction::Uk => 28,
+            Jurisdiction::Us => self.us_reference_days,
+        }
+    }
+}
+
+/// A literal phrase in the automaton and the rule it belongs to.
+#[derive(Debug, Clone, Copy)]
+struct PhraseOwner {
+    rule: usize,
+    /// The phrase begins (ends) with a word character, so the text must not
+    /// continue a word there.
+    word_start: bool,
+    word_end: bool,
+}
+
+/// One finding before suppression, in source bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Index into [`Engine::rules`].
+    pub rule: usize,
+    pub span: Range<usize>,
+    /// Secondary places, with what each one shows.
+    pub labels: Vec<(Range<usize>, String)>,
+    /// Specifics appended to the rule's message ("claims 50%, the prices give 37.5%").
+    pub detail: Option<String>,
+}
+
+/// A candidate match in prose coordinates.
+#[derive(Debug, Clone)]
+struct Candidate {
+    rule: usize,
+    prose: Range<usize>,
+}
+
+/// All active rules, compiled.
+pub struct Engine {
+    rules: Vec<Rule>,
+    phrases: Option<AhoCorasick>,
+    phrase_owners: Vec<PhraseOwner>,
+    pattern_set: RegexSet,
+    pattern_owners: Vec<usize>,
+    pattern_regexes: Vec<Regex>,
+    checkers: Vec<(usize, Checker)>,
+    pub settings: Settings,
+}
+
+impl Engine {
+    /// Compiles `rules` (already filtered and with final severities).
+    pub fn new(rules: Vec<Rule>, settings: Settings) -> Engine {
+        let rules: Vec<Rule> = rules.into_iter().filter(|r| !r.off).collect();
+        let mut phrase_list = Vec::new();
+        let mut phrase_owners = Vec::new();
+        let mut patterns = Vec::new();
+        let mut pattern_owners = Vec::new();
+        let mut checkers = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for phrase in &rule.phrases {
+                for variant in phrase_variants(phrase) {
+                    let owner = PhraseOwner {
+                        rule: i,
+                        word_start: variant.chars().next().is_some_and(is_word_char),
+                        word_end: variant.chars().next_back().is_some_and(is_word_char),
+                    };
+                    phrase_list.push(variant);
+                    phrase_owners.push(owner);
+                }
+            }
+            for pattern in &rule.patterns {
+                patterns.push(pattern.clone());
+                pattern_owners.push(i);
+            }
+            if let Some(checker) = rule.checker {
+                checkers.push((i, checker));
+            }
+        }
+        let phrases = (!phrase_list.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&phrase_list)
+                .expect("phrases were validated when the pack was loaded")
+        });
+        let pattern_set = RegexSetBuilder::new(&patterns)
+            .case_insensitive(true)
+            .multi_line(true)
+            .size_limit(64 * 1024 * 1024)
+            .dfa_size_limit(64 * 1024 * 1024)
+            .build()
+            .expect("each pattern was validated when the pack was loaded");
+        let pattern_regexes = patterns
+            .iter()
+            .map(|p| crate::rules::user_regex(p).expect("validated when the pack was loaded"))
+            .collect();
+        Engine {
+            rules,
+            phrases,
+            phrase_owners,
+            pattern_set,
+            pattern_owners,
+            pattern_regexes,
+            checkers,
+            settings,
+        }
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The index of the rule with `id`, if it is active.
+    pub fn rule_index(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+
+    /// Finds every claim in one document. `text` is the whole file, `doc` its
+    /// prose and front matter, `facts` what it declares.
+    pub fn check(&self, text: &str, doc: &Document, facts: &Facts) -> Vec<Finding> {
+        let prose = &doc.prose;
+        let mut candidates = self.candidates(prose);
+        // Leftmost-longest per rule: one finding per claim, not one per variant.
+        candidates.sort_by(|a, b| {
+            (a.rule, a.prose.start, std::cmp::Reverse(a.prose.end)).cmp(&(
+                b.rule,
+                b.prose.start,
+                std::cmp::Reverse(b.prose.end),
+            ))
+        });
+        let mut view = ProseView::new(prose);
+        let mut findings = Vec::new();
+        let mut last: Option<(usize, usize)> = None;
+        for c in candidates {
+            if let Some((rule, end)) = last
+                && rule == c.rule
+                && c.prose.start < end
+            {
+                continue;
+            }
+            last = Some((c.rule, c.prose.end));
+            let rule = &self.rules[c.rule];
+            if rule.checker.is_some() {
+                continue;
+            }
+            match self.judge(rule, &c.prose, &mut view, facts) {
+                Verdict::Clear => {}
+                Verdict::Report => findings.push(Finding {
+                    rule: c.rule,
+                    span: prose.source_range(c.prose.clone()),
+                    labels: Vec::new(),
+                    detail: None,
+                }),
+                Verdict::ExpiredEvidence(evidence) => {
+                    findings.push(Finding {
+                        rule: c.rule,
+                        span: prose.source_range(c.prose.clone()),
+                        labels: Vec::new(),
+                        detail: None,
+                    });
+                    if let Some(i) = self.checker_rule(Checker::EvidenceExpired) {
+                        findings.push(Finding {
+                            rule: i,
+                            span: prose.source_range(c.prose.clone()),
+                            labels: Vec::new(),
+                            detail: Some(evidence),
+                        });
+                    }
+                }
+            }
+        }
+        let context = checkers::Context {
+            engine: self,
+            text,
+            doc,
+            facts,
+        };
+        for &(index, checker) in &self.checkers {
+            checkers::run(&context, index, checker, &mut view, &mut findings);
+        }
+        findings
+    }
+
+    /// The first active rule backed by `checker`.
+    pub fn checker_rule(&self, checker: Checker) -> Option<usize> {
+        self.checkers.iter().find(|(_, c)| *c == checker).map(|(i, _)| *i)
+    }
+
+    fn candidates(&self, prose: &Prose) -> Vec<Candidate> {
+        let text = prose.text.as_str();
+        let mut out = Vec::new();
+        if let Some(ac) = &self.phrases {
+            for m in ac.find_overlapping_iter(text) {
+                let owner = self.phrase_owners[m.pattern().as_usize()];
+                if owner.word_start && text[..m.start()].chars().next_back().is_some_and(is_word_char) {
+                    continue;
+                }
+                if owner.word_end && text[m.end()..].chars().next().is_some_and(is_word_char) {
+                    continue;
+                }
+                out.push(Candidate {
+                    rule: owner.rule,
+                    prose: m.start()..m.end(),
+                });
+            }
+        }
+        if !self.pattern_regexes.is_empty() {
+            for i in self.pattern_set.matches(text).iter() {
+                for m in self.pattern_regexes[i].find_iter(text) {
+                    if m.is_empty() || m.as_str().contains(crate::source::prose::BLOCK_SEPARATOR) {
+                        continue;
+                    }
+                    out.push(Candidate {
+                        rule: self.pattern_owners[i],
+                        prose: m.range(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Decides whether a candidate claim stands, given the rule's conditions.
+    fn judge(&self, rule: &Rule, claim: &Range<usize>, view: &mut ProseView<'_>, facts: &Facts) -> Verdict {
+        if let Some(exceptions) = &rule.exceptions {
+            let block = view.block_range(claim.start);
+            let block_text = &view.prose.text[block.clone()];
+            let overlaps = exceptions.find_iter(block_text).any(|m| {
+                let (s, e) = (block.start + m.start(), block.start + m.end());
+                s < claim.end && claim.start < e
+            });
+            if overlaps {
+                return Verdict::Clear;
+            }
+        }
+        if let Some(when) = &rule.when
+            && !view.found_near(when, claim)
+        {
+            return Verdict::Clear;
+        }
+        if rule.unless.facts.iter().any(|f| facts.satisfies(f)) {
+            return Verdict::Clear;
+        }
+        if let Some(nearby) = &rule.unless.nearby
+            && view.found_near(nearby, claim)
+        {
+            return Verdict::Clear;
+        }
+        if rule.unless.evidence && !facts.evidence.is_empty() {
+            let sentence = view.scope_text(Scope::Sentence, claim);
+            let mut expired = None;
+            for evidence in facts.evidence.iter().filter(|e| e.covers(sentence)) {
+                if evidence.expired(self.settings.today) {
+                    expired.get_or_insert_with(|| {
+                        format!(
+                            "evidence for \"{}\" ({}) expired on {}",
+                            evidence.claim,
+                            evidence.source,
+                            evidence.expires.map(|d| d.to_string()).unwrap_or_default()
+                        )
+                    });
+                } else {
+                    return Verdict::Clear;
+                }
+            }
+            if let Some(detail) = expired {
+                return Verdict::ExpiredEvidence(detail);
+            }
+        }
+        Verdict::Report
+    }
+
+    /// Decides whether a checker's candidate stands: the rule's `exceptions`,
+    /// `when`, and `unless` conditions apply to checker findings too.
+    pub(crate) fn judge_checker_claim(
+        &self,
+        rule: usize,
+        claim: &Range<usize>,
+        view: &mut ProseView<'_>,
+        facts: &Facts,
+    ) -> bool {
+        !matches!(self.judge(&self.rules[rule], claim, view, facts), Verdict::Clear)
+    }
+}
+
+enum Verdict {
+    Clear,
+    Report,
+    /// Only expired evidence covered the claim: report it, and the expiry.
+    ExpiredEvidence(String),
+}
+
+/// Block and sentence lookups over one document's prose, computed lazily.
+pub struct ProseView<'a> {
+    pub prose: &'a Prose,
+    sentences: Vec<Option<Vec<Range<usize>>>>,
+}
+
+impl<'a> ProseView<'a> {
+    pub fn new(prose: &'a Prose) -> ProseView<'a> {
+        ProseView {
+            prose,
+            sentences: vec![None; prose.blocks.len()],
+        }
+    }
+
+    /// The prose range of the block holding `offset`.
+    pub fn block_range(&self, offset: usize) -> Range<usize> {
+        self.prose
+            .block_of(offset)
+            .map_or(0..self.prose.text.len(), |i| self.prose.blocks[i].clone())
+    }
+
+    /// The sentences of block `index`, in prose coordinates.
+    pub fn sentences(&mut self, index: usize) -> &[Range<usize>] {
+        let block = self.prose.blocks[index].clone();
+        let text = &self.prose.text;
+        self.sentences[index].get_or_insert_with(|| {
+            sentences::split(&text[block.clone()])
+                .into_iter()
+                .map(|r| block.start + r.start..block.start + r.end)
+                .collect()
+        })
+    }
+
+    /// The prose range of `scope` around `claim`.
+    pub fn scope_range(&mut self, scope: Scope, claim: &Range<usize>) -> Range<usize> {
+        match scope {
+            Scope::Document => 0..self.prose.text.len(),
+            Scope::Paragraph => self.block_range(claim.start),
+            Scope::Sentence => {
+                let Some(index) = self.prose.block_of(claim.start) else {
+                    return claim.clone();
+                };
+                let sentences = self.sentences(index);
+                let first = sentences
+                    .iter()
+                    .find(|s| s.end > claim.start)
+                    .map_or(claim.start, |s| s.start);
+                let last = sentences
+                    .iter()
+                    .find(|s| s.end >= claim.end)
+                    .map_or(claim.end, |s| s.end);
+                first.min(claim.start)..last.max(claim.end)
+            }
+        }
+    }
+
+    pub fn scope_text(&mut self, scope: Scope, claim: &Range<usize>) -> &'a str {
+        let range = self.scope_range(scope, claim);
+        &self.prose.text[range]
+    }
+
+    /// True when `context.nearby` matches within its scope around `claim`.
+    pub fn found_near(&mut self, context: &Context, claim: &Range<usize>) -> bool {
+        context.nearby.is_match(self.scope_text(context.within, claim))
+    }
+}
+
+/// Word characters for phrase boundaries: letters, digits, and the joiners
+/// that keep "risk-free" or "don't" one word are not included, so a phrase
+/// "free" still matches in "risk-free" unless the rule lists an exception.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The spellings a literal phrase matches: as written, and with curly
+/// apostrophes for straight ones (copy pasted from word processors).
+fn phrase_variants(phrase: &str) -> Vec<String> {
+    let mut variants = vec![phrase.to_string()];
+    if phrase.contains('\'') {
+        variants.push(phrase.replace('\'', "’"));
+    }
+    variants
+}

@@ -1,0 +1,28 @@
+//! claimlint: a fast linter for marketing copy.
+//!
+//! ```text
+//! files ──walk──▶ source (md | html | txt → prose + offset map + front matter)
+//!       ──facts──▶ engine (phrase automaton + regex set + checkers) ──▶ findings
+//!       ──lint (per-file ignores, suppression)──▶ diagnostics ──report──▶ output
+//! ```
+//! [`app::session`] and [`app::check`] run the whole pipeline; each stage is a
+//! module of its own and can be used alone (an editor plugin needs only
+//! [`lint::Linter`]).
+
+pub mod app;
+pub mod checkers;
+pub mod config;
+pub mod date;
+pub mod diagnostic;
+pub mod engine;
+pub mod error;
+pub mod examples;
+pub mod facts;
+pub mod lint;
+pub mod report;
+pub mod rules;
+pub mod selection;
+pub mod sentences;
+pub mod source;
+pub mod suppress;
+pub mod walk;

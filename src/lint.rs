@@ -1,0 +1,165 @@
+//! Lints one file: source → facts → engine → per-file ignores → suppression
+//! → diagnostics with positions. Owns no I/O beyond what the caller hands in.
+
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use serde_yaml::Value;
+
+use crate::config::{FactsByGlob, relative_to};
+use crate::diagnostic::{Diagnostic, Label, LineIndex, Suppression};
+use crate::engine::{Engine, Finding};
+use crate::facts::{Evidence, Facts};
+use crate::rules::Checker;
+use crate::source::{self, Kind, ProseBuilder};
+use crate::suppress::Suppressions;
+
+/// The engine plus everything the config says about particular files.
+pub struct Linter {
+    pub engine: Engine,
+    pub facts_by_glob: FactsByGlob,
+    pub shared_evidence: Vec<Evidence>,
+    /// Rules or categories to drop for files matching each glob set.
+    pub per_file_ignores: Vec<(GlobSet, Vec<String>)>,
+    /// The folder per-file globs are relative to.
+    pub root: PathBuf,
+}
+
+impl Linter {
+    pub fn new(engine: Engine) -> Linter {
+        Linter {
+            engine,
+            facts_by_glob: FactsByGlob::default(),
+            shared_evidence: Vec::new(),
+            per_file_ignores: Vec::new(),
+            root: PathBuf::from("."),
+        }
+    }
+
+    /// Lints `text`, read from `path` (used for config globs) and reported as `display`.
+    pub fn lint(
+        &self,
+        path: &Path,
+        display: &str,
+        text: &str,
+        kind: Kind,
+        builder: &mut ProseBuilder,
+    ) -> Vec<Diagnostic> {
+        let doc = source::read(text, kind, builder);
+        let mut tree = self.facts_by_glob.for_path(path).unwrap_or(Value::Null);
+        if let Some(Some(value)) = doc.front_matter.as_ref().map(|f| f.value.clone()) {
+            crate::facts::merge(&mut tree, value);
+        }
+        let facts = Facts::new(tree, &self.shared_evidence);
+        let mut findings = self.engine.check(text, &doc, &facts);
+        builder.recycle(doc.prose);
+        self.drop_per_file_ignores(path, &mut findings);
+        let has_directives = text.contains("claimlint-");
+        if findings.is_empty() && !has_directives {
+            return Vec::new();
+        }
+        let index = LineIndex::new(text);
+        let mut waived = vec![None; findings.len()];
+        if has_directives {
+            let mut suppressions = Suppressions::new(text, &index);
+            for (i, f) in findings.iter().enumerate() {
+                let rule = &self.engine.rules()[f.rule];
+                if let Some(d) = suppressions.waive(&rule.id, rule.category.as_str(), f.span.start) {
+                    waived[i] = Some(Suppression {
+                        justification: d.reason.clone().unwrap_or_default(),
+                    });
+                }
+            }
+            let without_reason = self.engine.checker_rule(Checker::SuppressionWithoutReason);
+            let unused = self.engine.checker_rule(Checker::UnusedSuppression);
+            for (d, used) in suppressions.directives.iter().zip(&suppressions.used) {
+                let is_waiver = d.kind != crate::suppress::DirectiveKind::Enable;
+                if let Some(rule) = without_reason.filter(|_| is_waiver && d.reason.is_none()) {
+                    findings.push(meta(rule, d.span.clone()));
+                    waived.push(None);
+                }
+                if let Some(rule) = unused.filter(|_| is_waiver && !used) {
+                    findings.push(meta(rule, d.span.clone()));
+                    waived.push(None);
+                }
+            }
+        }
+        findings
+            .into_iter()
+            .zip(waived)
+            .map(|(f, suppressed)| self.diagnostic(display, text, &index, f, suppressed))
+            .collect()
+    }
+
+    fn drop_per_file_ignores(&self, path: &Path, findings: &mut Vec<Finding>) {
+        if self.per_file_ignores.is_empty() {
+            return;
+        }
+        let rel = relative_to(path, &self.root);
+        let ignored: Vec<&String> = self
+            .per_file_ignores
+            .iter()
+            .filter(|(set, _)| set.is_match(&rel))
+            .flat_map(|(_, targets)| targets)
+            .collect();
+        if ignored.is_empty() {
+            return;
+        }
+        let rules = self.engine.rules();
+        findings.retain(|f| {
+            let rule = &rules[f.rule];
+            !ignored
+                .iter()
+                .any(|t| crate::selection::matches_target(t, &rule.id, rule.category))
+        });
+    }
+
+    fn diagnostic(
+        &self,
+        display: &str,
+        text: &str,
+        index: &LineIndex<'_>,
+        f: Finding,
+        suppressed: Option<Suppression>,
+    ) -> Diagnostic {
+        let rule = &self.engine.rules()[f.rule];
+        let message = match &f.detail {
+            Some(detail) => format!("{} ({detail})", rule.message),
+            None => rule.message.clone(),
+        };
+        let span = f.span.start.min(text.len())..f.span.end.min(text.len());
+        Diagnostic {
+            rule: rule.id.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            path: display.to_string(),
+            start: index.position(span.start),
+            end: index.position(span.end),
+            matched: text.get(span.clone()).unwrap_or_default().to_string(),
+            span,
+            message,
+            help: rule.help.clone(),
+            references: rule.references.clone(),
+            labels: f
+                .labels
+                .into_iter()
+                .map(|(span, label)| Label {
+                    start: index.position(span.start),
+                    end: index.position(span.end),
+                    span,
+                    text: label,
+                })
+                .collect(),
+            suppressed,
+        }
+    }
+}
+
+fn meta(rule: usize, span: std::ops::Range<usize>) -> Finding {
+    Finding {
+        rule,
+        span,
+        labels: Vec::new(),
+        detail: None,
+    }
+}

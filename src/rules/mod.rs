@@ -1,0 +1,604 @@
+//! Rule packs: loading, strict validation and the compiled [`Rule`] type.
+//!
+//! Owns the meaning of a pack: which keys exist, which categories, what a
+//! checker name means. It does not match anything; that is the engine's job.
+
+pub mod schema;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use regex::{Regex, RegexBuilder};
+
+use crate::diagnostic::{Category, Severity};
+use crate::error::{Error, FileError};
+use schema::{ContextSpec, PackFile, RuleSpec};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_packs.rs"));
+
+/// A rule pack file compiled into the binary.
+pub struct EmbeddedPack {
+    pub pack: &'static str,
+    pub path: &'static str,
+    pub text: &'static str,
+}
+
+/// The bundled pack that is on by default.
+pub const DEFAULT_PACK: &str = "core";
+/// claimlint's own housekeeping rules (front matter, suppressions): always on.
+pub const META_PACK: &str = "meta";
+
+/// Names of the bundled optional packs (`--pack NAME`).
+pub fn optional_packs() -> Vec<&'static str> {
+    let mut names: Vec<&str> = EMBEDDED_PACKS
+        .iter()
+        .map(|p| p.pack)
+        .filter(|p| *p != DEFAULT_PACK && *p != META_PACK)
+        .collect();
+    names.dedup();
+    names
+}
+
+/// Where a regional rule set applies; changes thresholds and severities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Jurisdiction {
+    #[default]
+    Us,
+    Eu,
+    Uk,
+}
+
+impl Jurisdiction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Jurisdiction::Us => "us",
+            Jurisdiction::Eu => "eu",
+            Jurisdiction::Uk => "uk",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Jurisdiction> {
+        match s {
+            "us" => Some(Jurisdiction::Us),
+            "eu" => Some(Jurisdiction::Eu),
+            "uk" => Some(Jurisdiction::Uk),
+            _ => None,
+        }
+    }
+}
+
+/// How far around a claim a condition looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Sentence,
+    Paragraph,
+    Document,
+}
+
+impl Scope {
+    fn parse(s: &str) -> Option<Scope> {
+        match s {
+            "sentence" => Some(Scope::Sentence),
+            "paragraph" => Some(Scope::Paragraph),
+            "document" => Some(Scope::Document),
+            _ => None,
+        }
+    }
+}
+
+/// A built-in check that needs more than a phrase list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checker {
+    /// Claimed discount (percentage or saving) that the was/now prices do not support.
+    PriceArithmetic,
+    /// A was-price that differs from the declared `offer.regular_price`.
+    ReferencePriceMismatch,
+    /// A reference price or reduction with no declared `offer.regular_price`.
+    ReferencePriceUndeclared,
+    /// `offer.regular_price_since` too recent for the jurisdiction.
+    ReferencePeriodTooShort,
+    /// `offer.ends` is before today: the copy runs an expired offer.
+    OfferExpired,
+    /// A date in the copy that disagrees with `offer.ends`.
+    OfferDateMismatch,
+    /// An asterisked claim whose footnote adds conditions.
+    FootnoteConditions,
+    /// Copy about the seller (we/our) more than the buyer (you/your).
+    SellerFocus,
+    /// An `evidence` entry past its `expires` date.
+    EvidenceExpired,
+    /// Front matter that is not valid YAML/TOML or is not closed.
+    FrontMatterInvalid,
+    /// A suppression comment without a reason.
+    SuppressionWithoutReason,
+    /// A suppression comment that suppressed nothing.
+    UnusedSuppression,
+}
+
+impl Checker {
+    const NAMES: [(&'static str, Checker); 12] = [
+        ("price-arithmetic", Checker::PriceArithmetic),
+        ("reference-price-mismatch", Checker::ReferencePriceMismatch),
+        ("reference-price-undeclared", Checker::ReferencePriceUndeclared),
+        ("reference-period-too-short", Checker::ReferencePeriodTooShort),
+        ("offer-expired", Checker::OfferExpired),
+        ("offer-date-mismatch", Checker::OfferDateMismatch),
+        ("footnote-conditions", Checker::FootnoteConditions),
+        ("seller-focus", Checker::SellerFocus),
+        ("evidence-expired", Checker::EvidenceExpired),
+        ("front-matter-invalid", Checker::FrontMatterInvalid),
+        ("suppression-without-reason", Checker::SuppressionWithoutReason),
+        ("unused-suppression", Checker::UnusedSuppression),
+    ];
+
+    pub fn parse(name: &str) -> Option<Checker> {
+        Checker::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| *c)
+    }
+
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Checker::NAMES.iter().map(|(n, _)| *n)
+    }
+}
+
+/// A regex and the scope it is looked for in.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub nearby: Regex,
+    pub within: Scope,
+}
+
+/// A condition on the file's facts: the path is declared, or equals a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactCondition {
+    pub path: String,
+    pub equals: Option<String>,
+}
+
+/// What clears a finding.
+#[derive(Debug, Clone, Default)]
+pub struct Unless {
+    pub facts: Vec<FactCondition>,
+    pub nearby: Option<Context>,
+    pub evidence: bool,
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub description: String,
+    pub references: Vec<String>,
+    /// Literal phrases, normalised to single spaces.
+    pub phrases: Vec<String>,
+    /// Regex sources, as written.
+    pub patterns: Vec<String>,
+    pub exceptions: Option<Regex>,
+    pub when: Option<Context>,
+    pub unless: Unless,
+    pub checker: Option<Checker>,
+    pub bad_examples: Vec<String>,
+    pub good_examples: Vec<String>,
+    /// The pack file the rule came from.
+    pub origin: String,
+    /// The pack (bundled name, or the file path for user packs).
+    pub pack: String,
+    /// Turned off for the active jurisdiction.
+    pub off: bool,
+}
+
+/// The regex options every user-supplied pattern gets: case-insensitive,
+/// `^`/`$` at block edges, and a compiled-size cap so a pack cannot exhaust memory.
+pub fn user_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .multi_line(true)
+        .size_limit(2 * 1024 * 1024)
+        .dfa_size_limit(4 * 1024 * 1024)
+        .build()
+}
+
+/// Loads one pack from its text. `path` names it in errors.
+pub fn load_pack(
+    path: &str,
+    pack: &str,
+    text: &str,
+    jurisdiction: Jurisdiction,
+) -> Result<Vec<Rule>, FileError> {
+    let file: PackFile = serde_yaml::from_str(text).map_err(|e| FileError::from_yaml(path, text, &e))?;
+    let mut rules = Vec::with_capacity(file.rules.len());
+    let mut cursor = 0;
+    for spec in file.rules {
+        let at = locate_id(text, &spec.id, cursor);
+        cursor = at;
+        rules.push(compile_rule(path, pack, text, at, spec, jurisdiction)?);
+    }
+    Ok(rules)
+}
+
+/// The byte offset of a rule's `id:` value, searched from `from`.
+fn locate_id(text: &str, id: &str, from: usize) -> usize {
+    let rest = &text[from.min(text.len())..];
+    rest.find(id).map_or(from, |i| from + i)
+}
+
+/// The offset of `needle` in `text` after `from` (falling back to `from`), for error spans.
+fn locate(text: &str, needle: &str, from: usize) -> (usize, usize) {
+    let rest = &text[from.min(text.len())..];
+    // Regexes in YAML may be written with escapes; fall back to the first line of the needle.
+    let probe = needle.lines().next().unwrap_or(needle);
+    match rest.find(probe) {
+        Some(i) => (from + i, probe.len().max(1)),
+        None => (from, 1),
+    }
+}
+
+fn compile_rule(
+    path: &str,
+    pack: &str,
+    text: &str,
+    at: usize,
+    spec: RuleSpec,
+    jurisdiction: Jurisdiction,
+) -> Result<Rule, FileError> {
+    let err = |needle: &str, message: String, label: &str| {
+        let (offset, len) = locate(text, needle, at);
+        FileError::at(path, text, offset, len, message, label)
+    };
+
+    if !valid_id(&spec.id) {
+        return Err(err(
+            &spec.id,
+            format!("rule id `{}` is not of the form `pack/name`", spec.id),
+            "bad id",
+        )
+        .with_help("use lowercase letters, digits and dashes, with one `/`: e.g. `scarcity/while-supplies-last`"));
+    }
+    let category = Category::parse(&spec.category)
+        .filter(|c| *c != Category::Meta || pack == META_PACK)
+        .ok_or_else(|| {
+            err(
+                &format!("category: {}", spec.category),
+                format!("unknown category `{}` in rule `{}`", spec.category, spec.id),
+                "unknown category",
+            )
+            .with_help(format!(
+                "use one of: {}",
+                Category::ALL
+                    .iter()
+                    .filter(|c| **c != Category::Meta)
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+    let parse_severity = |s: &str| {
+        Severity::parse(s).ok_or_else(|| {
+            err(
+                &format!("severity: {s}"),
+                format!("unknown severity `{s}` in rule `{}`", spec.id),
+                "unknown severity",
+            )
+            .with_help("use error, warning or info")
+        })
+    };
+    let mut severity = parse_severity(&spec.severity)?;
+    let mut off = false;
+    for (name, change) in &spec.jurisdictions {
+        let Some(j) = Jurisdiction::parse(name) else {
+            return Err(err(
+                &format!("{name}:"),
+                format!("unknown jurisdiction `{name}` in rule `{}`", spec.id),
+                "unknown jurisdiction",
+            )
+            .with_help("use us, eu or uk"));
+        };
+        let changed = match &change.severity {
+            Some(s) => Some(parse_severity(s)?),
+            None => None,
+        };
+        if j == jurisdiction {
+            if let Some(s) = changed {
+                severity = s;
+            }
+            off = change.off;
+        }
+    }
+    for (field, value) in [("message", &spec.message), ("help", &spec.help)] {
+        if value.trim().is_empty() {
+            return Err(err(
+                &spec.id,
+                format!("rule `{}` has an empty `{field}`", spec.id),
+                "this rule",
+            ));
+        }
+    }
+
+    let checker = match &spec.checker {
+        Some(name) => Some(Checker::parse(name).ok_or_else(|| {
+            err(
+                &format!("checker: {name}"),
+                format!("unknown checker `{name}` in rule `{}`", spec.id),
+                "unknown checker",
+            )
+            .with_help(format!(
+                "built-in checkers: {}",
+                Checker::names().collect::<Vec<_>>().join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    if checker.is_none() && spec.phrases.is_empty() && spec.patterns.is_empty() {
+        return Err(err(
+            &spec.id,
+            format!("rule `{}` has no `phrases`, `patterns` or `checker`", spec.id),
+            "matches nothing",
+        ));
+    }
+
+    let mut phrases = Vec::with_capacity(spec.phrases.len());
+    for phrase in &spec.phrases {
+        let normal = phrase.split_whitespace().collect::<Vec<_>>().join(" ");
+        if normal.is_empty() {
+            return Err(err(
+                phrase,
+                format!("empty phrase in rule `{}`", spec.id),
+                "empty phrase",
+            ));
+        }
+        phrases.push(normal);
+    }
+    for pattern in &spec.patterns {
+        check_regex(pattern).map_err(|e| bad_regex(path, text, at, &spec.id, pattern, &e))?;
+    }
+    let combined = |list: &[String]| -> Result<Option<Regex>, FileError> {
+        if list.is_empty() {
+            return Ok(None);
+        }
+        for p in list {
+            check_regex(p).map_err(|e| bad_regex(path, text, at, &spec.id, p, &e))?;
+        }
+        let joined = list
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|");
+        user_regex(&joined)
+            .map(Some)
+            .map_err(|e| bad_regex(path, text, at, &spec.id, &list[0], &e))
+    };
+    let context = |spec: Option<&ContextSpec>| -> Result<Option<Context>, FileError> {
+        let Some(spec) = spec else { return Ok(None) };
+        let within = scope(path, text, at, &spec.within)?;
+        Ok(combined(&spec.nearby)?.map(|nearby| Context { nearby, within }))
+    };
+    let exceptions = combined(&spec.exceptions)?;
+    let when = context(spec.when.as_ref())?;
+    let unless = match &spec.unless {
+        Some(u) => Unless {
+            facts: u.facts.iter().map(|f| parse_fact_condition(f)).collect(),
+            nearby: combined(&u.nearby)?.map(|nearby| Context {
+                nearby,
+                within: Scope::Sentence,
+            }),
+            evidence: u.evidence,
+        },
+        None => Unless::default(),
+    };
+    let unless = match (&spec.unless, unless) {
+        (Some(u), mut compiled) => {
+            let within = scope(path, text, at, &u.within)?;
+            if let Some(ctx) = compiled.nearby.as_mut() {
+                ctx.within = within;
+            }
+            compiled
+        }
+        (None, compiled) => compiled,
+    };
+
+    let examples = spec.examples.unwrap_or_default();
+    Ok(Rule {
+        id: spec.id,
+        category,
+        severity,
+        message: spec.message.trim().to_string(),
+        help: spec.help.trim().to_string(),
+        description: spec.description.trim().to_string(),
+        references: spec.references,
+        phrases,
+        patterns: spec.patterns,
+        exceptions,
+        when,
+        unless,
+        checker,
+        bad_examples: examples.bad,
+        good_examples: examples.good,
+        origin: path.to_string(),
+        pack: pack.to_string(),
+        off,
+    })
+}
+
+fn scope(path: &str, text: &str, at: usize, within: &Option<String>) -> Result<Scope, FileError> {
+    match within {
+        None => Ok(Scope::Sentence),
+        Some(s) => Scope::parse(s).ok_or_else(|| {
+            let (offset, len) = locate(text, &format!("within: {s}"), at);
+            FileError::at(path, text, offset, len, format!("unknown scope `{s}`"), "unknown scope")
+                .with_help("use sentence, paragraph or document")
+        }),
+    }
+}
+
+fn check_regex(pattern: &str) -> Result<(), regex::Error> {
+    user_regex(pattern).map(|_| ())
+}
+
+fn bad_regex(path: &str, text: &str, at: usize, id: &str, pattern: &str, e: &regex::Error) -> FileError {
+    let (offset, len) = locate(text, pattern, at);
+    let detail = e.to_string();
+    let summary = detail.lines().last().unwrap_or("invalid regex").trim().to_string();
+    FileError::at(
+        path,
+        text,
+        offset,
+        len,
+        format!("invalid regex in rule `{id}`: {summary}"),
+        "this pattern",
+    )
+    .with_help(detail)
+}
+
+fn parse_fact_condition(s: &str) -> FactCondition {
+    match s.split_once('=') {
+        Some((path, value)) => FactCondition {
+            path: path.trim().to_string(),
+            equals: Some(value.trim().to_string()),
+        },
+        None => FactCondition {
+            path: s.trim().to_string(),
+            equals: None,
+        },
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut parts = id.split('/');
+    let ok = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    };
+    matches!((parts.next(), parts.next(), parts.next()), (Some(a), Some(b), None) if ok(a) && ok(b))
+}
+
+/// Which rule packs to load.
+#[derive(Debug, Clone, Default)]
+pub struct PackSelection {
+    /// Load the bundled default pack.
+    pub default_rules: bool,
+    /// Bundled optional packs to add (`all` = every one).
+    pub packs: Vec<String>,
+    /// User pack files or folders.
+    pub extra: Vec<std::path::PathBuf>,
+    pub jurisdiction: Jurisdiction,
+}
+
+/// Loads the selected packs: the meta pack always, then bundled, then user packs.
+/// Duplicate ids across all of them are an error pointing at the second one.
+pub fn load(selection: &PackSelection) -> Result<Vec<Rule>, Error> {
+    let known = optional_packs();
+    for name in &selection.packs {
+        if name != "all" && !known.contains(&name.as_str()) {
+            return Err(Error::Usage(format!(
+                "unknown pack `{name}`; bundled optional packs: {}, or all",
+                known.join(", ")
+            )));
+        }
+    }
+    let wanted = |pack: &str| {
+        pack == META_PACK
+            || (pack == DEFAULT_PACK && selection.default_rules)
+            || (pack != DEFAULT_PACK
+                && selection.packs.iter().any(|p| p == pack || p == "all"))
+    };
+    let mut rules = Vec::new();
+    let mut seen = HashSet::new();
+    let mut add = |batch: Vec<Rule>, path: &str, text: &str| -> Result<(), Error> {
+        for rule in batch {
+            if !seen.insert(rule.id.clone()) {
+                let (offset, len) = locate(text, &rule.id, 0);
+                return Err(FileError::at(
+                    path,
+                    text,
+                    offset,
+                    len,
+                    format!("duplicate rule id `{}`", rule.id),
+                    "defined again here",
+                )
+                .with_help("every rule id must be unique across all loaded packs")
+                .into());
+            }
+            rules.push(rule);
+        }
+        Ok(())
+    };
+    for embedded in EMBEDDED_PACKS.iter().filter(|p| wanted(p.pack)) {
+        let batch = load_pack(embedded.path, embedded.pack, embedded.text, selection.jurisdiction)?;
+        add(batch, embedded.path, embedded.text)?;
+    }
+    for root in &selection.extra {
+        for file in pack_files(root)? {
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+            let shown = file.to_string_lossy().replace('\\', "/");
+            let batch = load_pack(&shown, &shown, &text, selection.jurisdiction)?;
+            add(batch, &shown, &text)?;
+        }
+    }
+    Ok(rules)
+}
+
+/// The YAML files of a user pack path: the file itself, or every `.yaml`/`.yml` below a folder.
+fn pack_files(root: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
+    let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
+    if meta.is_file() {
+        return Ok(vec![root.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            if kind.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_located() {
+        let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    phrasez: [x]\n";
+        let err = load_pack("p.yaml", "p", text, Jurisdiction::Us).unwrap_err();
+        assert_eq!(err.line, 7, "{err}");
+        assert!(err.message.contains("phrasez"), "{}", err.message);
+    }
+
+    #[test]
+    fn bad_regex_and_category_are_located() {
+        let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    patterns: ['(unclosed']\n";
+        let err = load_pack("p.yaml", "p", text, Jurisdiction::Us).unwrap_err();
+        assert_eq!((err.line, err.column), (7, 16), "{err}");
+        let text = text.replace("category: hype", "category: hyped");
+        let err = load_pack("p.yaml", "p", &text, Jurisdiction::Us).unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+    }
+
+    #[test]
+    fn jurisdiction_changes_severity() {
+        let text = "rules:\n  - id: a/b\n    category: green\n    severity: warning\n    message: m\n    help: h\n    phrases: [eco]\n    jurisdictions:\n      eu: { severity: error }\n      uk: { off: true }\n";
+        let us = load_pack("p.yaml", "p", text, Jurisdiction::Us).unwrap();
+        let eu = load_pack("p.yaml", "p", text, Jurisdiction::Eu).unwrap();
+        let uk = load_pack("p.yaml", "p", text, Jurisdiction::Uk).unwrap();
+        assert_eq!(us[0].severity, Severity::Warning);
+        assert_eq!(eu[0].severity, Severity::Error);
+        assert!(uk[0].off);
+    }
+}

@@ -1,0 +1,86 @@
+//! The YAML shape of a rule pack, exactly as users write it.
+//!
+//! Deserialisation is strict (`deny_unknown_fields`) so a typo in a key is an
+//! error with a position, never a silently ignored condition. Meaning (known
+//! categories, valid regexes, unique ids) is checked in [`super::load`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackFile {
+    pub rules: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    pub category: String,
+    pub severity: String,
+    pub message: String,
+    pub help: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    #[serde(default)]
+    pub exceptions: Vec<String>,
+    #[serde(default)]
+    pub when: Option<ContextSpec>,
+    #[serde(default)]
+    pub unless: Option<UnlessSpec>,
+    #[serde(default)]
+    pub checker: Option<String>,
+    #[serde(default)]
+    pub jurisdictions: BTreeMap<String, JurisdictionSpec>,
+    #[serde(default)]
+    pub examples: Option<ExamplesSpec>,
+}
+
+/// Regexes looked for around a claim.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSpec {
+    #[serde(default)]
+    pub nearby: Vec<String>,
+    #[serde(default)]
+    pub within: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnlessSpec {
+    #[serde(default)]
+    pub facts: Vec<String>,
+    #[serde(default)]
+    pub nearby: Vec<String>,
+    #[serde(default)]
+    pub within: Option<String>,
+    #[serde(default)]
+    pub evidence: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JurisdictionSpec {
+    #[serde(default)]
+    pub severity: Option<String>,
+    #[serde(default)]
+    pub off: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesSpec {
+    #[serde(default)]
+    pub bad: Vec<String>,
+    #[serde(default)]
+    pub good: Vec<String>,
+}

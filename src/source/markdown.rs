@@ -1,0 +1,163 @@
+//! Markdown (CommonMark plus tables, footnotes, strikethrough) to prose.
+//!
+//! Copy is the text a reader sees: paragraphs, headings, list items, table
+//! rows, link text, image alt text, and visible text of embedded HTML blocks.
+//! Code (fenced, indented, inline), link destinations, autolinks, bare URLs,
+//! HTML tags and comments are not copy and never reach a rule.
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::ProseBuilder;
+
+/// Feeds the Markdown body `text[body_start..]` into the builder.
+pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
+    let body = &text[body_start..];
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    // Depth of constructs whose text is not copy (code blocks, autolinks, HTML blocks).
+    let mut skip = 0usize;
+    let mut cell_in_row = 0usize;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let start = body_start + range.start;
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::CodeBlock(_) => {
+                    out.end_block();
+                    skip += 1;
+                }
+                Tag::HtmlBlock => {
+                    out.end_block();
+                    if skip == 0 {
+                        out.set_source_base(start);
+                        super::html::extract(&body[range.clone()], out);
+                        out.set_source_base(0);
+                        out.end_block();
+                    }
+                    skip += 1;
+                }
+                Tag::Link {
+                    link_type: LinkType::Autolink | LinkType::Email,
+                    ..
+                } => skip += 1,
+                Tag::TableRow | Tag::TableHead => {
+                    out.end_block();
+                    cell_in_row = 0;
+                }
+                Tag::TableCell => {
+                    if cell_in_row > 0 && skip == 0 {
+                        out.push_synthetic(" | ", start);
+                    }
+                    cell_in_row += 1;
+                }
+                Tag::Strikethrough => {
+                    // A struck-through price is a former price: say so, as a reader would.
+                    if skip == 0 {
+                        out.push_synthetic("was ", start);
+                    }
+                }
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::BlockQuote(_)
+                | Tag::List(_)
+                | Tag::Item
+                | Tag::FootnoteDefinition(_)
+                | Tag::DefinitionList
+                | Tag::DefinitionListTitle
+                | Tag::DefinitionListDefinition
+                | Tag::Table(_)
+                | Tag::MetadataBlock(_) => out.end_block(),
+                _ => {}
+            },
+            Event::End(tag) => match tag {
+                TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                    skip = skip.saturating_sub(1);
+                    out.end_block();
+                }
+                TagEnd::Link => {
+                    // Only autolinks raised the depth; they end with a Link end too.
+                    // Autolink text equals its source URL, so it never reached the prose.
+                }
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::FootnoteDefinition
+                | TagEnd::DefinitionList
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition
+                | TagEnd::Table
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::MetadataBlock(_) => out.end_block(),
+                _ => {}
+            },
+            Event::Text(t) if skip == 0 => {
+                let source = &body[range.clone()];
+                if source == &*t {
+                    super::push_copy(out, &t, start);
+                } else {
+                    out.push_decoded(&t, start..body_start + range.end);
+                }
+            }
+            Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) if skip == 0 => out.space(),
+            Event::SoftBreak | Event::HardBreak if skip == 0 => out.space(),
+            Event::InlineHtml(h) if skip == 0 && h.trim_start().to_ascii_lowercase().starts_with("<br") => {
+                out.space()
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prose(text: &str) -> crate::source::Prose {
+        let mut b = ProseBuilder::new();
+        extract(text, 0, &mut b);
+        b.finish()
+    }
+
+    #[test]
+    fn inline_markup_is_transparent() {
+        let p = prose("Buy now, while **supplies** last and [limited time](/x) only.\n");
+        assert!(p.text.contains("while supplies last"), "{}", p.text);
+        assert!(p.text.contains("limited time only"), "{}", p.text);
+        assert!(!p.text.contains("/x"));
+    }
+
+    #[test]
+    fn code_and_urls_are_not_copy() {
+        let p = prose("Text `while supplies last`\n\n```\nlimited time\n```\n\n<https://best.example>\n\n    indented best\n");
+        assert!(!p.text.contains("supplies"), "{}", p.text);
+        assert!(!p.text.contains("limited"), "{}", p.text);
+        assert!(!p.text.contains("best"), "{}", p.text);
+    }
+
+    #[test]
+    fn soft_breaks_read_as_spaces_and_positions_map_back() {
+        let text = "Hurry, while\nsupplies last!";
+        let p = prose(text);
+        let at = p.text.find("while supplies last").unwrap();
+        let r = p.source_range(at..at + "while supplies last".len());
+        assert_eq!(&text[r], "while\nsupplies last");
+    }
+
+    #[test]
+    fn tables_rows_are_blocks_with_cell_separators() {
+        let p = prose("| Item | Was | Now |\n|---|---|---|\n| Chair | $120 | $90 |\n");
+        assert!(p.text.contains("Chair | $120 | $90"), "{}", p.text);
+    }
+
+    #[test]
+    fn html_blocks_contribute_visible_text() {
+        let text = "Intro\n\n<div class=\"promo\">Limited <b>time</b> only</div>\n\nOutro\n";
+        let p = prose(text);
+        let at = p.text.find("Limited time only").expect(&p.text);
+        assert_eq!(&text[p.source_range(at..at + 7)], "Limited");
+    }
+}

@@ -1,0 +1,243 @@
+//! Sources: turns a file's text into prose segments, an offset map and facts.
+//!
+//! Owns file kinds, front matter and what counts as copy (visible text, not
+//! code, URLs or markup). It knows nothing about rules.
+
+pub mod html;
+pub mod markdown;
+pub mod prose;
+pub mod text;
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde_yaml::Value;
+
+pub use prose::{Prose, ProseBuilder};
+
+/// How a file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Markdown,
+    Html,
+    Text,
+}
+
+impl Kind {
+    /// The kind for a file name, by extension; unknown extensions read as text.
+    pub fn of(path: &Path) -> Kind {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "md" | "markdown" | "mdx" | "mdown" | "mkd" => Kind::Markdown,
+            "html" | "htm" | "xhtml" => Kind::Html,
+            _ => Kind::Text,
+        }
+    }
+}
+
+/// Front matter that could not be read.
+#[derive(Debug, Clone)]
+pub struct FrontMatterError {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// The front matter block of a file.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// The whole block, fences included.
+    pub span: Range<usize>,
+    /// The content between the fences.
+    pub content: Range<usize>,
+    pub value: Option<Value>,
+    pub error: Option<FrontMatterError>,
+}
+
+/// A file read for linting.
+#[derive(Debug, Default)]
+pub struct Document {
+    pub prose: Prose,
+    pub front_matter: Option<FrontMatter>,
+}
+
+/// Reads `text` as `kind` into prose (reusing `builder`'s buffers) and front matter.
+pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
+    builder.reset();
+    match kind {
+        Kind::Markdown => {
+            let front_matter = split_front_matter(text);
+            let body_start = front_matter.as_ref().map_or(0, |f| f.span.end);
+            markdown::extract(text, body_start, builder);
+            Document {
+                prose: builder.finish(),
+                front_matter,
+            }
+        }
+        Kind::Html => {
+            html::extract(text, builder);
+            Document {
+                prose: builder.finish(),
+                front_matter: None,
+            }
+        }
+        Kind::Text => {
+            let front_matter = split_front_matter(text);
+            let body_start = front_matter.as_ref().map_or(0, |f| f.span.end);
+            text::extract(text, body_start, builder);
+            Document {
+                prose: builder.finish(),
+                front_matter,
+            }
+        }
+    }
+}
+
+/// Finds and parses a YAML (`---`) or TOML (`+++`) front matter block at the start.
+///
+/// An unclosed block is reported on its opening line, and only that line is
+/// skipped, so the rest of the file is still linted.
+pub fn split_front_matter(text: &str) -> Option<FrontMatter> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let fence = text[start..first_line_end].trim_end_matches('\r').trim_end();
+    let toml = match fence {
+        "---" => false,
+        "+++" => true,
+        _ => return None,
+    };
+    let content_start = (first_line_end + 1).min(text.len());
+    // Find the closing fence: a line that is exactly the fence (or `...` for YAML).
+    let mut pos = content_start;
+    while pos < text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..line_end].trim_end_matches('\r').trim_end();
+        if line == fence || (!toml && line == "...") {
+            let content = content_start..pos;
+            let block_end = (line_end + 1).min(text.len());
+            let raw = &text[content.clone()];
+            let (value, error) = if toml {
+                match raw.parse::<toml::Table>() {
+                    Ok(table) => (Some(crate::facts::from_toml(toml::Value::Table(table))), None),
+                    Err(e) => {
+                        let span = e
+                            .span()
+                            .map_or(content.start..content.start, |s| content.start + s.start..content.start + s.end);
+                        (
+                            None,
+                            Some(FrontMatterError {
+                                span,
+                                message: format!("front matter is not valid TOML: {}", e.message()),
+                            }),
+                        )
+                    }
+                }
+            } else if raw.trim().is_empty() {
+                (Some(Value::Null), None)
+            } else {
+                match serde_yaml::from_str::<Value>(raw) {
+                    Ok(v) => (Some(v), None),
+                    Err(e) => {
+                        let at = content.start + e.location().map_or(0, |l| l.index());
+                        let message = e.to_string();
+                        let message = match message.find(" at line ") {
+                            Some(i) => message[..i].to_string(),
+                            None => message,
+                        };
+                        (
+                            None,
+                            Some(FrontMatterError {
+                                span: at..(at + 1).min(content.end.max(at)),
+                                message: format!("front matter is not valid YAML: {message}"),
+                            }),
+                        )
+                    }
+                }
+            };
+            return Some(FrontMatter {
+                span: 0..block_end,
+                content,
+                value,
+                error,
+            });
+        }
+        pos = line_end + 1;
+    }
+    Some(FrontMatter {
+        span: 0..content_start,
+        content: content_start..content_start,
+        value: None,
+        error: Some(FrontMatterError {
+            span: start..first_line_end,
+            message: format!("front matter opened with `{fence}` is never closed"),
+        }),
+    })
+}
+
+/// Pushes a stretch of source text as prose, leaving out URLs and e-mail
+/// addresses (a claim word inside `https://example.com/best-deal` is not copy).
+pub fn push_copy(builder: &mut ProseBuilder, text: &str, source_start: usize) {
+    let mut last = 0;
+    for url in url_spans(text) {
+        builder.push_verbatim(&text[last..url.start], source_start + last);
+        builder.space();
+        last = url.end;
+    }
+    builder.push_verbatim(&text[last..], source_start + last);
+}
+
+/// Byte ranges of bare URLs and e-mail addresses in `text`.
+fn url_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    static URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]'”]|\b[\w.+-]+@[\w-]+\.[\w.-]*\w")
+            .expect("a fixed, valid regex")
+    });
+    // Cheap test first: most text has no URL at all.
+    let maybe = text.contains("://") || text.contains("www.") || text.contains('@');
+    maybe
+        .then(|| URL.find_iter(text).map(|m| m.range()))
+        .into_iter()
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_front_matter() {
+        let text = "---\noffer:\n  stock: 5\n---\nBody\n";
+        let fm = split_front_matter(text).unwrap();
+        assert_eq!(&text[fm.span.end..], "Body\n");
+        assert!(fm.error.is_none());
+        assert_eq!(fm.value.unwrap()["offer"]["stock"].as_i64(), Some(5));
+    }
+
+    #[test]
+    fn unclosed_and_invalid_front_matter() {
+        let fm = split_front_matter("---\ntitle: x\nBody\n").unwrap();
+        assert!(fm.error.unwrap().message.contains("never closed"));
+        assert_eq!(fm.span, 0..4);
+        let text = "---\ntitle: [x\n---\nBody";
+        let fm = split_front_matter(text).unwrap();
+        assert!(fm.error.is_some());
+        assert_eq!(&text[fm.span.end..], "Body");
+    }
+
+    #[test]
+    fn toml_front_matter() {
+        let text = "+++\n[offer]\nends = \"2026-12-31\"\n+++\nBody";
+        let fm = split_front_matter(text).unwrap();
+        assert_eq!(fm.value.unwrap()["offer"]["ends"].as_str(), Some("2026-12-31"));
+    }
+
+    #[test]
+    fn urls_are_not_copy() {
+        let mut b = ProseBuilder::new();
+        push_copy(&mut b, "See https://x.com/best-deal or mail best@shop.com now", 0);
+        let prose = b.finish();
+        assert!(!prose.text.contains("best"), "{}", prose.text);
+    }
+}

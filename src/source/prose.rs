@@ -1,0 +1,317 @@
+//! The prose a rule sees, and the map from it back to the source bytes.
+//!
+//! Every source format (Markdown, HTML, plain text) is reduced to one prose
+//! string per file, made of blocks (a paragraph, heading, list item, table row)
+//! joined by a blank line. Text copied verbatim keeps a 1:1 byte map to the
+//! source; decoded text (an HTML entity, a Markdown escape) maps as a whole to
+//! the source range it came from. Inserted separators map to a point.
+
+use std::ops::Range;
+
+/// Separates blocks in [`Prose::text`]. No literal phrase spans it, and the
+/// engine drops any regex match that crosses it.
+pub const BLOCK_SEPARATOR: &str = "\n\n";
+
+/// A stretch of prose and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Run {
+    prose_start: usize,
+    prose_len: usize,
+    source_start: usize,
+    source_len: usize,
+}
+
+impl Run {
+    fn verbatim(&self) -> bool {
+        self.prose_len == self.source_len
+    }
+}
+
+/// The prose of one file.
+#[derive(Debug, Default, Clone)]
+pub struct Prose {
+    /// Blocks of text joined by [`BLOCK_SEPARATOR`].
+    pub text: String,
+    /// The prose range of every block, in order.
+    pub blocks: Vec<Range<usize>>,
+    runs: Vec<Run>,
+}
+
+impl Prose {
+    /// Maps a prose range back to the source range it was read from.
+    ///
+    /// A start inside decoded text maps to the start of that text's source,
+    /// an end inside it to the end, so the source range always covers the claim.
+    pub fn source_range(&self, prose: Range<usize>) -> Range<usize> {
+        let start = self.map_start(prose.start);
+        let end = if prose.end > prose.start {
+            self.map_end(prose.end)
+        } else {
+            start
+        };
+        start..end.max(start)
+    }
+
+    fn run_at(&self, offset: usize) -> Option<&Run> {
+        let i = self.runs.partition_point(|r| r.prose_start <= offset);
+        i.checked_sub(1).map(|i| &self.runs[i])
+    }
+
+    fn map_start(&self, offset: usize) -> usize {
+        match self.run_at(offset) {
+            Some(run) if offset < run.prose_start + run.prose_len => {
+                if run.verbatim() {
+                    run.source_start + (offset - run.prose_start)
+                } else {
+                    run.source_start
+                }
+            }
+            Some(run) => run.source_start + run.source_len,
+            None => self.runs.first().map_or(0, |r| r.source_start),
+        }
+    }
+
+    fn map_end(&self, offset: usize) -> usize {
+        // The byte just before `offset` belongs to the claim; map it, then step past it.
+        let last = offset - 1;
+        match self.run_at(last) {
+            Some(run) if last < run.prose_start + run.prose_len => {
+                if run.verbatim() {
+                    run.source_start + (offset - run.prose_start)
+                } else {
+                    run.source_start + run.source_len
+                }
+            }
+            Some(run) => run.source_start + run.source_len,
+            None => self.runs.first().map_or(0, |r| r.source_start),
+        }
+    }
+
+    /// The index of the block holding prose offset `offset`, if any.
+    pub fn block_of(&self, offset: usize) -> Option<usize> {
+        let i = self.blocks.partition_point(|b| b.start <= offset);
+        let i = i.checked_sub(1)?;
+        (offset <= self.blocks[i].end).then_some(i)
+    }
+
+    /// True when no run of the prose was mapped from the source (an empty file).
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// Builds a [`Prose`] as a source reader walks its input in order.
+#[derive(Debug, Default)]
+pub struct ProseBuilder {
+    prose: Prose,
+    block_start: Option<usize>,
+    /// A space is owed before the next text (a soft break or inline boundary).
+    pending_space: bool,
+    /// Added to every source offset pushed: lets a reader of an embedded
+    /// fragment (an HTML block inside Markdown) work in the fragment's offsets.
+    source_base: usize,
+}
+
+impl ProseBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Clears the builder for reuse, keeping its allocations.
+    pub fn reset(&mut self) {
+        self.prose.text.clear();
+        self.prose.blocks.clear();
+        self.prose.runs.clear();
+        self.block_start = None;
+        self.pending_space = false;
+        self.source_base = 0;
+    }
+
+    /// Sets the offset added to source positions pushed from now on.
+    pub fn set_source_base(&mut self, base: usize) {
+        self.source_base = base;
+    }
+
+    fn open_block(&mut self) {
+        if self.block_start.is_none() {
+            if !self.prose.text.is_empty() {
+                self.prose.text.push_str(BLOCK_SEPARATOR);
+            }
+            self.block_start = Some(self.prose.text.len());
+            self.pending_space = false;
+        }
+    }
+
+    fn flush_space(&mut self) {
+        if self.pending_space {
+            self.pending_space = false;
+            if !self.prose.text.ends_with(' ') {
+                self.prose.text.push(' ');
+            }
+        }
+    }
+
+    /// Appends text copied verbatim from `source_start..source_start + text.len()`.
+    ///
+    /// Newlines and tabs inside it become spaces (same length, so the map stays 1:1):
+    /// within a block a line break reads as a space.
+    pub fn push_verbatim(&mut self, text: &str, source_start: usize) {
+        if text.is_empty() {
+            return;
+        }
+        self.open_block();
+        self.flush_space();
+        let prose_start = self.prose.text.len();
+        self.prose.text.extend(text.chars().map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c => c,
+        }));
+        self.push_run(Run {
+            prose_start,
+            prose_len: text.len(),
+            source_start,
+            source_len: text.len(),
+        });
+    }
+
+    /// Appends decoded text (an entity, an escape) that stands for `source`.
+    pub fn push_decoded(&mut self, text: &str, source: Range<usize>) {
+        if text.is_empty() {
+            return;
+        }
+        self.open_block();
+        self.flush_space();
+        let prose_start = self.prose.text.len();
+        self.prose.text.extend(text.chars().map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c => c,
+        }));
+        self.push_run(Run {
+            prose_start,
+            prose_len: text.len(),
+            source_start: source.start,
+            source_len: source.end - source.start,
+        });
+    }
+
+    /// Appends text that is not in the source (a cue such as "was " before a
+    /// struck-through price, or " | " between table cells); it maps to the point `at`.
+    pub fn push_synthetic(&mut self, text: &str, at: usize) {
+        if text.is_empty() {
+            return;
+        }
+        self.open_block();
+        self.flush_space();
+        let prose_start = self.prose.text.len();
+        self.prose.text.push_str(text);
+        self.push_run(Run {
+            prose_start,
+            prose_len: text.len(),
+            source_start: at,
+            source_len: 0,
+        });
+    }
+
+    fn push_run(&mut self, mut run: Run) {
+        run.source_start += self.source_base;
+        // Merge with the previous run when both are verbatim and contiguous on both sides.
+        if let Some(last) = self.prose.runs.last_mut()
+            && last.verbatim()
+            && run.verbatim()
+            && last.prose_start + last.prose_len == run.prose_start
+            && last.source_start + last.source_len == run.source_start
+        {
+            last.prose_len += run.prose_len;
+            last.source_len += run.source_len;
+            return;
+        }
+        self.prose.runs.push(run);
+    }
+
+    /// A break inside a block that reads as a space (a soft line break, `<br>` in
+    /// running text, the edge of an inline element that separates words).
+    pub fn space(&mut self) {
+        if self.block_start.is_some() {
+            self.pending_space = true;
+        }
+    }
+
+    /// Ends the current block, if one is open.
+    pub fn end_block(&mut self) {
+        if let Some(start) = self.block_start.take() {
+            let end = self.prose.text.len();
+            if end > start {
+                self.prose.blocks.push(start..end);
+            } else {
+                // An empty block: take back its separator.
+                self.prose.text.truncate(start.saturating_sub(BLOCK_SEPARATOR.len()));
+            }
+        }
+        self.pending_space = false;
+    }
+
+    /// Takes back a finished prose's buffers so the next file reuses them.
+    pub fn recycle(&mut self, mut prose: Prose) {
+        prose.text.clear();
+        prose.blocks.clear();
+        prose.runs.clear();
+        self.prose = prose;
+        self.block_start = None;
+        self.pending_space = false;
+        self.source_base = 0;
+    }
+
+    /// Finishes the prose, closing any open block.
+    pub fn finish(&mut self) -> Prose {
+        self.end_block();
+        std::mem::take(&mut self.prose)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbatim_runs_map_one_to_one() {
+        let src = "while **supplies** last";
+        let mut b = ProseBuilder::new();
+        b.push_verbatim("while ", 0);
+        b.push_verbatim("supplies", 8);
+        b.push_verbatim(" last", 18);
+        let prose = b.finish();
+        assert_eq!(prose.text, "while supplies last");
+        let r = prose.source_range(0..prose.text.len());
+        assert_eq!(&src[r], src);
+        let at = prose.text.find("supplies").unwrap();
+        assert_eq!(&src[prose.source_range(at..at + 8)], "supplies");
+    }
+
+    #[test]
+    fn decoded_text_maps_to_its_whole_source() {
+        let src = "A&amp;B";
+        let mut b = ProseBuilder::new();
+        b.push_verbatim("A", 0);
+        b.push_decoded("&", 1..6);
+        b.push_verbatim("B", 6);
+        let prose = b.finish();
+        assert_eq!(prose.text, "A&B");
+        assert_eq!(&src[prose.source_range(1..2)], "&amp;");
+        assert_eq!(&src[prose.source_range(0..3)], src);
+    }
+
+    #[test]
+    fn blocks_are_separated() {
+        let mut b = ProseBuilder::new();
+        b.push_verbatim("one", 0);
+        b.end_block();
+        b.end_block();
+        b.push_verbatim("two", 10);
+        b.space();
+        b.push_verbatim("three", 20);
+        let prose = b.finish();
+        assert_eq!(prose.text, "one\n\ntwo three");
+        assert_eq!(prose.blocks, vec![0..3, 5..14]);
+        assert_eq!(prose.block_of(6), Some(1));
+    }
+}

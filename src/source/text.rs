@@ -1,0 +1,65 @@
+//! Plain text: paragraphs split on blank lines, list-like lines on their own.
+
+use super::ProseBuilder;
+
+/// Feeds `text[body_start..]` into the builder, one block per paragraph or bullet line.
+pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
+    let mut pos = body_start;
+    while pos < text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..line_end];
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            out.end_block();
+        } else {
+            let lead = line.len() - line.trim_start().len();
+            let marker = bullet_len(trimmed);
+            if marker > 0 {
+                out.end_block();
+            }
+            let content = &line[lead + marker..];
+            let content = content.trim_end_matches('\r');
+            super::push_copy(out, content, pos + lead + marker);
+            out.space();
+            if marker > 0 {
+                // A bullet stands alone unless the next lines continue it (indented).
+                let next = &text[(line_end + 1).min(text.len())..];
+                if !next.starts_with([' ', '\t']) {
+                    out.end_block();
+                }
+            }
+        }
+        pos = line_end + 1;
+    }
+}
+
+/// The length of a leading bullet (`- `, `* `, `• `, `1. `, `2) `), or 0.
+fn bullet_len(line: &str) -> usize {
+    for marker in ["- ", "* ", "• ", "– ", "+ "] {
+        if line.starts_with(marker) {
+            return marker.len();
+        }
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=3).contains(&digits) && matches!(line.as_bytes().get(digits..digits + 2), Some([b'.' | b')', b' '])) {
+        return digits + 2;
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_and_bullets() {
+        let text = "Dear reader,\nwhile supplies\nlast.\n\n- one\n- two\n";
+        let mut b = ProseBuilder::new();
+        extract(text, 0, &mut b);
+        let prose = b.finish();
+        assert_eq!(prose.blocks.len(), 3);
+        assert!(prose.text.contains("while supplies last."));
+        let at = prose.text.find("two").unwrap();
+        assert_eq!(&text[prose.source_range(at..at + 3)], "two");
+    }
+}
