@@ -9,8 +9,13 @@ use std::time::Duration;
 
 use crate::diagnostic::{Category, Diagnostic, Severity};
 
+pub mod concise;
+pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 /// What a report knows about a rule (for SARIF's driver, HTML legends, `rules`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,12 +67,17 @@ impl ReportInput<'_> {
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Html,
+    Markdown,
+    Concise,
 }
 
 impl Format {
     /// True when the report prints the copy itself and so needs the source text.
     pub fn needs_sources(self) -> bool {
-        matches!(self, Format::Human)
+        matches!(self, Format::Human | Format::Html)
     }
 }
 
@@ -88,5 +98,10 @@ pub fn render(
     match format {
         Format::Human => human::render(input, options, out),
         Format::Json => json::render(input, out),
+        Format::Sarif => sarif::render(input, out),
+        Format::Github => github::render(input, out),
+        Format::Html => html::render(input, out),
+        Format::Markdown => markdown::render(input, out),
+        Format::Concise => concise::render(input, out),
     }
 }

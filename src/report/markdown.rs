@@ -1,0 +1,211 @@
+//! A pull-request comment in GitHub-flavoured Markdown: totals by severity and
+//! category, then one table a file (collapsed when a file has many findings).
+//! Waived findings are only counted.
+//!
+//! Everything that comes from the copy or a rule pack goes through [`cell`], so a
+//! claim can neither break the table nor inject markup into the comment.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use super::ReportInput;
+use crate::diagnostic::{Category, Diagnostic, Severity};
+
+/// Files with more findings than this are wrapped in `<details>`.
+const COLLAPSE_OVER: usize = 10;
+
+pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let active: Vec<&Diagnostic> = input.active().collect();
+    let waived = input.diagnostics.len() - active.len();
+    let files = plural(input.files, "file", "files");
+
+    writeln!(out, "## claimlint report\n")?;
+    if active.is_empty() {
+        writeln!(out, "No findings in {files} checked.")?;
+        if waived > 0 {
+            writeln!(
+                out,
+                "\n{} waived by suppression comments.",
+                plural(waived, "finding", "findings")
+            )?;
+        }
+        return Ok(());
+    }
+
+    let (errors, warnings, infos) = input.totals();
+    let with_findings = active
+        .iter()
+        .map(|d| &d.path)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    writeln!(
+        out,
+        "**{}** in {} of {files} checked: {}, {}, {}.",
+        plural(active.len(), "finding", "findings"),
+        with_findings,
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+        plural(infos, "info", "info"),
+    )?;
+    if waived > 0 {
+        writeln!(
+            out,
+            "\n{} waived by suppression comments (not listed).",
+            plural(waived, "finding was", "findings were")
+        )?;
+    }
+
+    let mut by_category: BTreeMap<Category, [usize; 3]> = BTreeMap::new();
+    for d in &active {
+        by_category.entry(d.category).or_default()[severity_slot(d.severity)] += 1;
+    }
+    writeln!(out, "\n| Category | Errors | Warnings | Info | Total |")?;
+    writeln!(out, "| --- | ---: | ---: | ---: | ---: |")?;
+    for (category, [e, w, i]) in &by_category {
+        writeln!(out, "| {category} | {e} | {w} | {i} | {} |", e + w + i)?;
+    }
+
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in &active {
+        by_file.entry(&d.path).or_default().push(d);
+    }
+    for (path, findings) in by_file {
+        let collapse = findings.len() > COLLAPSE_OVER;
+        let count = plural(findings.len(), "finding", "findings");
+        if collapse {
+            writeln!(
+                out,
+                "\n<details>\n<summary><code>{}</code>: {count}</summary>",
+                html_text(path)
+            )?;
+        } else {
+            writeln!(out, "\n### {} ({count})", cell(path))?;
+        }
+        writeln!(out, "\n| Line | Severity | Rule | Claim | Message | Fix |")?;
+        writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
+        for d in findings {
+            let mut fix = cell(&d.help);
+            if !d.references.is_empty() {
+                fix.push_str(&format!(
+                    "<br><sub>{}</sub>",
+                    cell(&d.references.join("; "))
+                ));
+            }
+            writeln!(
+                out,
+                "| {}:{} | {} | {} | {} | {} | {} |",
+                d.start.line,
+                d.start.column,
+                d.severity,
+                cell(&d.rule),
+                cell(&format!("“{}”", d.matched)),
+                cell(&d.message),
+                fix
+            )?;
+        }
+        if collapse {
+            writeln!(out, "\n</details>")?;
+        }
+    }
+    Ok(())
+}
+
+fn severity_slot(severity: Severity) -> usize {
+    match severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Makes text safe inside a table cell: Markdown punctuation is backslash-escaped
+/// (`$` too, which GitHub would otherwise read as maths),
+/// HTML is turned into entities, and line breaks become `<br>`.
+fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
+    for c in text.chars() {
+        match c {
+            '|' | '`' | '\\' | '*' | '_' | '[' | ']' | '~' | '#' | '!' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' => out.push_str("<br>"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside raw HTML (the `<summary>` of a collapsed file).
+fn html_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Position;
+    use std::time::Duration;
+
+    fn diag(path: &str, line: usize) -> Diagnostic {
+        Diagnostic {
+            rule: "free/conditions".into(),
+            category: Category::Free,
+            severity: Severity::Warning,
+            path: path.into(),
+            span: 0..5,
+            start: Position { line, column: 1 },
+            end: Position { line, column: 6 },
+            matched: "FREE*".into(),
+            message: "A | pipe, `tick`, <b>bold</b>\nnext".into(),
+            help: "Move the conditions next to the claim.".into(),
+            references: vec!["CAP Code 3.23".into()],
+            labels: vec![],
+            suppressed: None,
+        }
+    }
+
+    fn render_str(diagnostics: &[Diagnostic]) -> String {
+        let sources = BTreeMap::new();
+        let input = ReportInput {
+            diagnostics,
+            files: 3,
+            rules: &[],
+            sources: &sources,
+            elapsed: Duration::ZERO,
+        };
+        let mut out = Vec::new();
+        render(&input, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn escapes_cells() {
+        let md = render_str(&[diag("a.md", 2)]);
+        assert!(md.contains(
+            "| 2:1 | warning | free/conditions | “FREE\\*” | A \\| pipe, \\`tick\\`, &lt;b&gt;bold&lt;/b&gt;<br>next |"
+        ), "{md}");
+        assert!(md.contains("| free | 0 | 1 | 0 | 1 |"));
+        assert!(md.contains("### a.md (1 finding)"));
+    }
+
+    #[test]
+    fn collapses_long_files_and_says_when_clean() {
+        let many: Vec<_> = (1..=11).map(|l| diag("big.md", l)).collect();
+        let md = render_str(&many);
+        assert!(md.contains("<details>\n<summary><code>big.md</code>: 11 findings</summary>"));
+        assert!(render_str(&[]).contains("No findings in 3 files checked."));
+    }
+}

@@ -1,0 +1,465 @@
+//! SARIF 2.1.0: one run, every active rule described in the tool driver, one result
+//! per finding. Waived findings are carried too, marked with an in-source
+//! suppression and its justification, so code-scanning dashboards show what was
+//! signed off and why.
+//!
+//! Columns are Unicode code points (`columnKind: unicodeCodePoints`), matching
+//! [`Diagnostic`]'s character columns; the byte span is given as
+//! `byteOffset`/`byteLength`. `charOffset` is left out on purpose: it counts
+//! characters from the start of the file, and reports never see the file text.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{ReportInput, RuleInfo};
+use crate::diagnostic::{Diagnostic, Position, Severity};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The key of our entry in `partialFingerprints`; bump the suffix if the hash changes.
+const FINGERPRINT_KEY: &str = "claimlintClaimHash/v1";
+
+/// Writes the whole run as one pretty-printed SARIF log.
+pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let log = sarif_log(input);
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
+}
+
+/// The SARIF log, ready to serialize.
+fn sarif_log(input: &ReportInput<'_>) -> Log {
+    let rules = driver_rules(input);
+    let index: HashMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+
+    let mut occurrences: HashMap<(&str, &str, String), usize> = HashMap::new();
+    let results: Vec<Value> = input
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let key = (
+                d.rule.as_str(),
+                d.path.as_str(),
+                normalize_claim(&d.matched),
+            );
+            let n = occurrences.entry(key).or_insert(0);
+            *n += 1;
+            result(d, index[d.rule.as_str()], *n)
+        })
+        .collect();
+
+    let mut driver = json!({
+        "name": "claimlint",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules.iter().map(|r| rule(r)).collect::<Vec<_>>(),
+    });
+    for (key, value) in [
+        ("informationUri", env!("CARGO_PKG_HOMEPAGE")),
+        ("informationUri", env!("CARGO_PKG_REPOSITORY")),
+    ] {
+        if !value.is_empty() && driver.get(key).is_none() {
+            driver[key] = json!(value);
+        }
+    }
+
+    let runs = json!([{
+        "tool": { "driver": driver },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }]);
+    Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs,
+    }
+}
+
+/// The top level as a struct, so that `$schema` and `version` come first in the
+/// file (serde_json sorts the keys of a `Value` object).
+#[derive(serde::Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Value,
+}
+
+/// The rules of the run, plus any rule that only appears in a finding (such as
+/// the engine's own meta findings), so that every result has a `ruleIndex`.
+fn driver_rules<'a>(input: &'a ReportInput<'_>) -> Vec<std::borrow::Cow<'a, RuleInfo>> {
+    use std::borrow::Cow;
+    let mut rules: Vec<Cow<'a, RuleInfo>> = input.rules.iter().map(Cow::Borrowed).collect();
+    let mut extra: BTreeMap<&str, &Diagnostic> = BTreeMap::new();
+    for d in input.diagnostics {
+        if !input.rules.iter().any(|r| r.id == d.rule) {
+            extra.entry(d.rule.as_str()).or_insert(d);
+        }
+    }
+    rules.extend(extra.into_values().map(|d| {
+        Cow::Owned(RuleInfo {
+            id: d.rule.clone(),
+            category: d.category,
+            severity: d.severity,
+            summary: d.message.clone(),
+            help: d.help.clone(),
+            description: String::new(),
+            references: d.references.clone(),
+        })
+    }));
+    rules
+}
+
+fn rule(r: &RuleInfo) -> Value {
+    let full = if r.description.trim().is_empty() {
+        &r.summary
+    } else {
+        &r.description
+    };
+    let mut help_text = sentence(&r.help);
+    let mut help_md = format!("**Fix:** {}", sentence(&r.help));
+    if !r.description.trim().is_empty() {
+        help_md.push_str("\n\n");
+        help_md.push_str(r.description.trim());
+    }
+    if !r.references.is_empty() {
+        help_text.push_str(&format!(" References: {}.", r.references.join("; ")));
+        help_md.push_str("\n\n**References:**\n");
+        for reference in &r.references {
+            help_md.push_str(&format!("\n- {reference}"));
+        }
+    }
+    json!({
+        "id": r.id,
+        "name": pascal_case_name(&r.id),
+        "shortDescription": { "text": sentence(&r.summary) },
+        "fullDescription": { "text": sentence(full.trim()) },
+        "help": { "text": help_text, "markdown": help_md },
+        "defaultConfiguration": { "level": level(r.severity) },
+        "properties": {
+            "category": r.category.as_str(),
+            "tags": ["marketing-claims", r.category.as_str()],
+            "references": r.references,
+        },
+    })
+}
+
+fn result(d: &Diagnostic, rule_index: usize, occurrence: usize) -> Value {
+    let mut text = sentence(&d.message);
+    if !d.help.trim().is_empty() {
+        text.push(' ');
+        text.push_str(&sentence(&d.help));
+    }
+    let mut primary = region(d.start, d.end, &d.span);
+    primary["snippet"] = json!({ "text": d.matched });
+
+    let mut result = json!({
+        "ruleId": d.rule,
+        "ruleIndex": rule_index,
+        "level": level(d.severity),
+        "message": { "text": text },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact_location(&d.path),
+                "region": primary,
+            },
+        }],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: format!("{:016x}:{occurrence}", claim_hash(d)),
+        },
+        "properties": {
+            "category": d.category.as_str(),
+            "references": d.references,
+        },
+    });
+    if !d.labels.is_empty() {
+        result["relatedLocations"] = d
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| {
+                json!({
+                    "id": i + 1,
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(&d.path),
+                        "region": region(label.start, label.end, &label.span),
+                    },
+                    "message": { "text": sentence(&label.text) },
+                })
+            })
+            .collect();
+    }
+    result["suppressions"] = match &d.suppressed {
+        Some(s) => json!([{ "kind": "inSource", "justification": s.justification }]),
+        // An empty list says "known not to be suppressed"; absence would mean "unknown".
+        None => json!([]),
+    };
+    result
+}
+
+fn region(start: Position, end: Position, bytes: &std::ops::Range<usize>) -> Value {
+    // SARIF requires a non-empty or at least well-ordered region; an empty span
+    // (a document-level finding) is kept as an insertion point.
+    let (end_line, end_column) = if (end.line, end.column) < (start.line, start.column) {
+        (start.line, start.column)
+    } else {
+        (end.line, end.column)
+    };
+    json!({
+        "startLine": start.line.max(1),
+        "startColumn": start.column.max(1),
+        "endLine": end_line.max(1),
+        "endColumn": end_column.max(1),
+        "byteOffset": bytes.start,
+        "byteLength": bytes.end.saturating_sub(bytes.start),
+    })
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A relative path stays relative (resolved against the checkout root, as code
+/// scanning does); an absolute one becomes a `file://` URI. Either way every
+/// byte outside the URI's unreserved set is percent-encoded.
+fn artifact_location(path: &str) -> Value {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let bytes = path.as_bytes();
+    let is_drive = bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && (bytes[2] == b'/' || bytes[2] == b'\\');
+    if path.starts_with('/') {
+        json!({ "uri": format!("file://{}", encode_path(path)) })
+    } else if is_drive {
+        let rest = encode_path(&path[2..].replace('\\', "/"));
+        json!({ "uri": format!("file:///{}:{rest}", &path[..1]) })
+    } else {
+        json!({ "uri": encode_path(path), "uriBaseId": "%SRCROOT%" })
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and `/`.
+pub(crate) fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &b in path.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `scarcity/while-supplies-last` → `WhileSuppliesLast`: SARIF wants a name that
+/// reads as an identifier, distinct from the opaque id.
+fn pascal_case_name(id: &str) -> String {
+    let slug = id.rsplit('/').next().unwrap_or(id);
+    let name: String = slug
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    if name.is_empty() {
+        id.to_string()
+    } else {
+        name
+    }
+}
+
+/// Trims and ends the text with a full stop unless it already ends a sentence
+/// (the validator asks that every message does).
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() || text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// The claim as a fingerprint sees it: case and spacing do not matter, so a
+/// re-flowed paragraph keeps the same fingerprint.
+fn normalize_claim(matched: &str) -> String {
+    matched
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// FNV-1a over rule, path and normalized claim. Hand-written so that the value
+/// never changes with the Rust version (std's hasher makes no such promise), and
+/// independent of the line, so that edits elsewhere in the file keep it.
+fn claim_hash(d: &Diagnostic) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [
+        d.rule.as_str(),
+        d.path.as_str(),
+        &normalize_claim(&d.matched),
+    ] {
+        for &b in part.as_bytes().iter().chain(&[0u8]) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Category, Label, Suppression};
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    fn diag(rule: &str, path: &str, line: usize, matched: &str) -> Diagnostic {
+        Diagnostic {
+            rule: rule.into(),
+            category: Category::Scarcity,
+            severity: Severity::Warning,
+            path: path.into(),
+            span: 10..10 + matched.len(),
+            start: Position { line, column: 3 },
+            end: Position {
+                line,
+                column: 3 + matched.chars().count(),
+            },
+            matched: matched.into(),
+            message: "Scarcity claim without a declared stock".into(),
+            help: "Declare offer.stock".into(),
+            references: vec!["16 CFR 238".into()],
+            labels: vec![],
+            suppressed: None,
+        }
+    }
+
+    fn rule_info(id: &str) -> RuleInfo {
+        RuleInfo {
+            id: id.into(),
+            category: Category::Scarcity,
+            severity: Severity::Warning,
+            summary: "Scarcity claim without a declared stock".into(),
+            help: "Declare offer.stock.".into(),
+            description: "Why it matters.".into(),
+            references: vec!["16 CFR 238".into()],
+        }
+    }
+
+    fn render_value(diagnostics: &[Diagnostic], rules: &[RuleInfo]) -> Value {
+        let sources = BTreeMap::new();
+        let input = ReportInput {
+            diagnostics,
+            files: 1,
+            rules,
+            sources: &sources,
+            elapsed: Duration::ZERO,
+        };
+        let mut buf = Vec::new();
+        render(&input, &mut buf).unwrap();
+        serde_json::from_slice(&buf).unwrap()
+    }
+
+    #[test]
+    fn results_point_at_rules_and_regions() {
+        let mut d = diag(
+            "scarcity/while-supplies-last",
+            "copy/my page.md",
+            4,
+            "while supplies last",
+        );
+        d.labels.push(Label {
+            span: 50..55,
+            start: Position { line: 9, column: 1 },
+            end: Position { line: 9, column: 6 },
+            text: "the footnote".into(),
+        });
+        let v = render_value(
+            &[d],
+            &[
+                rule_info("hype/best"),
+                rule_info("scarcity/while-supplies-last"),
+            ],
+        );
+        let run = &v["runs"][0];
+        assert_eq!(v["version"], "2.1.0");
+        assert_eq!(
+            run["tool"]["driver"]["rules"][1]["name"],
+            "WhileSuppliesLast"
+        );
+        let r = &run["results"][0];
+        assert_eq!(r["ruleIndex"], 1);
+        assert_eq!(r["level"], "warning");
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "copy/my%20page.md");
+        assert_eq!(loc["region"]["startLine"], 4);
+        assert_eq!(loc["region"]["endColumn"], 22);
+        assert_eq!(loc["region"]["snippet"]["text"], "while supplies last");
+        assert_eq!(r["relatedLocations"][0]["message"]["text"], "the footnote.");
+        assert_eq!(r["suppressions"], json!([]));
+        assert_eq!(
+            r["message"]["text"],
+            "Scarcity claim without a declared stock. Declare offer.stock."
+        );
+    }
+
+    #[test]
+    fn fingerprints_ignore_the_line_but_count_repeats() {
+        let a = diag("r/x", "a.md", 4, "Only 3 left");
+        let b = diag("r/x", "a.md", 40, "only  3 left");
+        let v1 = render_value(std::slice::from_ref(&a), &[]);
+        let v2 = render_value(std::slice::from_ref(&b), &[]);
+        let fp = |v: &Value, i: usize| {
+            v["runs"][0]["results"][i]["partialFingerprints"][FINGERPRINT_KEY].clone()
+        };
+        assert_eq!(fp(&v1, 0), fp(&v2, 0));
+        let both = render_value(&[a, b], &[]);
+        assert_ne!(fp(&both, 0), fp(&both, 1));
+        // Unknown rules are added to the driver so ruleIndex stays valid.
+        assert_eq!(both["runs"][0]["tool"]["driver"]["rules"][0]["id"], "r/x");
+    }
+
+    #[test]
+    fn suppressed_findings_carry_their_justification() {
+        let mut d = diag("r/x", "/abs/dir/a b.md", 1, "x");
+        d.suppressed = Some(Suppression {
+            justification: "Legal approved, MKT-481".into(),
+        });
+        let v = render_value(&[d], &[]);
+        let r = &v["runs"][0]["results"][0];
+        assert_eq!(r["suppressions"][0]["kind"], "inSource");
+        assert_eq!(
+            r["suppressions"][0]["justification"],
+            "Legal approved, MKT-481"
+        );
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "file:///abs/dir/a%20b.md"
+        );
+    }
+
+    #[test]
+    fn encodes_uris() {
+        assert_eq!(encode_path("a/ü #?%.md"), "a/%C3%BC%20%23%3F%25.md");
+        assert_eq!(
+            artifact_location("C:/x y/a.md")["uri"],
+            "file:///C:/x%20y/a.md"
+        );
+        assert_eq!(artifact_location("./a:b.md")["uri"], "a%3Ab.md");
+    }
+}
