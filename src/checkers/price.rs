@@ -533,16 +533,31 @@ const FILLER: &str =
 
 static PREFIX_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:(?P<former>was|were|previously|formerly|originally|regular(?:ly)?(?:\s+price)?|reg\b\.?|usually|normally|before|(?:reduced|marked\s+down|down|cut|slashed)\s+from|old\s+price|full\s+price|instead\s+of)|(?P<external>rrp|msrp|srp|list\s+price|compare\s+at|compared?\s+to|retail\s+(?:value|price)|recommended\s+retail\s+price|manufacturer'?s\s+suggested\s+retail\s+price|price\s+elsewhere|elsewhere|(?:typically|normally|usually)\s+sells\s+for)|(?P<inexact>starting\s+(?:at|from)|starts?\s+(?:at|from)|as\s+low\s+as|from)|(?P<save_inexact>save\s+(?:up\s+to|as\s+much\s+as)|savings?\s+of\s+up\s+to|save\s+(?:an?\s+)?(?:extra|additional|further|another))|(?P<save>(?:you\s+)?save(?:\s+(?:over|more\s+than|at\s+least))?|(?:a\s+)?savings?(?:\s+of)?|discount\s+of)|(?P<hedge>up\s+to|as\s+much\s+as|(?:an?\s+)?(?:extra|additional|further|another))|(?P<current>(?:reduced|slashed|cut|marked\s+down|down)\s+to|now|only|just|today|sale(?:\s+price)?|(?:our|offer|special|deal)\s+price|price|yours\s+for|pay(?:\s+only|\s+just)?|for|at)){FILLER}\z"
+        r"(?i)\b(?:(?P<former>was|were|previously|formerly|originally|regular(?:ly)?(?:\s+price)?|reg\b\.?|usually|normally|before|(?:reduced|marked\s+down|down|cut|slashed)\s+from|old\s+price|full\s+price|instead\s+of|(?:prior|previous)\s+price|lowest\s+price\s+(?:in|over|during|of)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d{{1,3}}\s+days)|(?P<external>rrp|msrp|srp|list\s+price|compare\s+at|compared?\s+to|retail\s+(?:value|price)|recommended\s+retail\s+price|manufacturer'?s\s+suggested\s+retail\s+price|price\s+elsewhere|elsewhere|(?:typically|normally|usually)\s+sells\s+for)|(?P<inexact>starting\s+(?:at|from)|starts?\s+(?:at|from)|as\s+low\s+as|from)|(?P<save_inexact>save\s+(?:up\s+to|as\s+much\s+as)|savings?\s+of\s+up\s+to|save\s+(?:an?\s+)?(?:extra|additional|further|another))|(?P<save>(?:you\s+)?save(?:\s+(?:over|more\s+than|at\s+least))?|(?:a\s+)?savings?(?:\s+of)?|discount\s+of)|(?P<hedge>up\s+to|as\s+much\s+as|(?:an?\s+)?(?:extra|additional|further|another))|(?P<current>(?:reduced|slashed|cut|marked\s+down|down)\s+to|now|only|just|today|sale(?:\s+price)?|(?:our|offer|special|deal)\s+price|price|yours\s+for|pay(?:\s+only|\s+just)?|for|at)){FILLER}\z"
     ))
     .expect("the cue pattern is a constant and compiles")
 });
 
 static SUFFIX_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\A\s*\(?\s*(?:(?P<external>rrp|msrp|srp|list\s+price|retail\s+price|retail\s+value)\b|(?P<off>off|discount)(?:\z|[^\w\-]))",
+        r"(?i)\A\s*\(?\s*(?:(?P<external>rrp|msrp|srp|list\s+price|retail\s+price|retail\s+value)\b|(?P<off>off|discount)(?:\z|[^\w\-])|(?P<former>usually|normally|regularly|previously|originally|regular\s+price|full\s+price)\b|(?P<current>now|today|tonight|this\s+(?:week|weekend|month)|sale\s+price)\b)",
     )
     .expect("the suffix cue pattern is a constant and compiles")
+});
+
+/// What may stand between a cue and the price it introduces: "now only $99", "now: $99".
+/// Narrower than `FILLER`: after "usually, " a comma ends the cue's reach.
+static CUE_TO_PRICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\A(?:\s|:|\b(?:only|just|at|for)\b)*\z")
+        .expect("the cue-to-price pattern is a constant and compiles")
+});
+
+/// What starts a price: a currency symbol, an ISO code, or a number that is no percentage.
+static PRICE_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\A[\s:]*(?:[$£€¥₹]|(?:{ISO})\b|\d[\d.,]*(?:[^\d.,%]|\z))"
+    ))
+    .expect("the price-start pattern is a constant and compiles")
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -586,11 +601,17 @@ static COMPARATIVE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SuffixCue {
+    /// "£50 RRP": decides the role whatever precedes the price.
     External,
+    /// "$20 off": decides the role whatever precedes the price.
     Off,
+    /// "£32 usually": only when no cue precedes the price.
+    Former,
+    /// "£25.60 this weekend": only when no cue precedes the price.
+    Current,
 }
 
-/// A cue right after the price ("£50 RRP", "$20 off") and where it ends.
+/// A cue right after the price ("£50 RRP", "$20 off", "£32 usually") and where it ends.
 fn suffix_cue(text: &str, end: usize, ceiling: usize) -> Option<(SuffixCue, usize)> {
     let mut hi = end
         .saturating_add(SUFFIX_WINDOW)
@@ -603,10 +624,25 @@ fn suffix_cue(text: &str, end: usize, ceiling: usize) -> Option<(SuffixCue, usiz
         return None;
     }
     let caps = SUFFIX_CUE.captures(&text[end..hi])?;
-    if let Some(m) = caps.name("external") {
-        return Some((SuffixCue::External, end + m.end()));
-    }
-    caps.name("off").map(|m| (SuffixCue::Off, end + m.end()))
+    let kinds = [
+        ("external", SuffixCue::External),
+        ("off", SuffixCue::Off),
+        ("former", SuffixCue::Former),
+        ("current", SuffixCue::Current),
+    ];
+    let (kind, m) = kinds
+        .iter()
+        .find_map(|(name, kind)| caps.name(name).map(|m| (*kind, m)))?;
+    let cue_end = end + m.end();
+    // In "$249 now only $99" the "now" introduces the next price; it says nothing about
+    // $249.
+    let introduces_next = matches!(kind, SuffixCue::Former | SuffixCue::Current)
+        && (PRICE_START.is_match(&text[cue_end..])
+            || ceiling < text.len()
+                && text
+                    .get(cue_end..ceiling)
+                    .is_some_and(|gap| CUE_TO_PRICE.is_match(gap)));
+    (!introduces_next).then_some((kind, cue_end))
 }
 
 /// Cues that may introduce a bare number ("was 80, now 50"). Narrower than the cues for
@@ -685,38 +721,36 @@ fn money_token(text: &str, m: MoneyMatch, floor: usize, ceiling: usize) -> Price
     let prefix = prefix_cue(text, m.span.start, floor);
     let suffix = suffix_cue(text, m.span.end, ceiling);
     let comparative = COMPARATIVE_AFTER.is_match(&text[m.span.end..]);
-    let role = match (suffix.map(|s| s.0), prefix.map(|p| p.0)) {
+    let strong_suffix = matches!(suffix, Some((SuffixCue::Off | SuffixCue::External, _)));
+    // (role, whether the prefix cue is part of the claim, whether the suffix cue is)
+    let (role, with_prefix, with_suffix) = match (suffix.map(|s| s.0), prefix.map(|p| p.0)) {
         // "prices were $5 higher", "now $20 more": a difference, not a price.
-        (None, Some(_)) if comparative => Role::Unknown,
+        _ if comparative && !strong_suffix => (Role::Unknown, false, false),
         (Some(SuffixCue::Off), Some(PrefixCue::Hedge | PrefixCue::SaveInexact)) => {
-            Role::Saving { exact: false }
+            (Role::Saving { exact: false }, true, true)
         }
-        (Some(SuffixCue::Off), _) => Role::Saving { exact: true },
-        (Some(SuffixCue::External), _) => Role::External,
-        (None, Some(PrefixCue::Former)) => Role::Former,
-        (None, Some(PrefixCue::External)) => Role::External,
-        (None, Some(PrefixCue::Current)) => Role::Current { exact: true },
-        (None, Some(PrefixCue::Inexact)) => Role::Current { exact: false },
-        (None, Some(PrefixCue::Save)) => Role::Saving { exact: true },
-        (None, Some(PrefixCue::SaveInexact)) => Role::Saving { exact: false },
-        (None, Some(PrefixCue::Hedge)) | (None, None) => Role::Unknown,
+        (Some(SuffixCue::Off), Some(PrefixCue::Save)) => (Role::Saving { exact: true }, true, true),
+        (Some(SuffixCue::Off), _) => (Role::Saving { exact: true }, false, true),
+        (Some(SuffixCue::External), _) => (Role::External, false, true),
+        (_, Some(PrefixCue::Former)) => (Role::Former, true, false),
+        (_, Some(PrefixCue::External)) => (Role::External, true, false),
+        (_, Some(PrefixCue::Current)) => (Role::Current { exact: true }, true, false),
+        (_, Some(PrefixCue::Inexact)) => (Role::Current { exact: false }, true, false),
+        (_, Some(PrefixCue::Save)) => (Role::Saving { exact: true }, true, false),
+        (_, Some(PrefixCue::SaveInexact)) => (Role::Saving { exact: false }, true, false),
+        (_, Some(PrefixCue::Hedge)) => (Role::Unknown, false, false),
+        (Some(SuffixCue::Former), None) => (Role::Former, false, true),
+        (Some(SuffixCue::Current), None) => (Role::Current { exact: true }, false, true),
+        (None, None) => (Role::Unknown, false, false),
     };
-    // The claim starts at the cue only when the cue is what gave the price its role.
-    let start = match (role, prefix, suffix) {
-        (Role::Unknown, _, _) | (_, None, _) => m.span.start,
-        (Role::Saving { .. } | Role::External, Some((kind, cue_start)), Some(_)) => {
-            if matches!(
-                kind,
-                PrefixCue::Hedge | PrefixCue::SaveInexact | PrefixCue::Save
-            ) {
-                cue_start
-            } else {
-                m.span.start
-            }
-        }
-        (_, Some((_, cue_start)), _) => cue_start,
+    let start = match prefix {
+        Some((_, cue_start)) if with_prefix => cue_start,
+        _ => m.span.start,
     };
-    let end = suffix.map_or(m.span.end, |s| s.1);
+    let end = match suffix {
+        Some((_, cue_end)) if with_suffix => cue_end,
+        _ => m.span.end,
+    };
     PriceToken {
         claim_span: start..end,
         span: m.span,
@@ -806,6 +840,16 @@ static FROM_TO: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the from-to pattern is a constant and compiles")
 });
 
+/// Gap between a struck-through price and "now …": "$249 now $99", "$249, now $99".
+static ADJACENT_BEFORE_NOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\A[\s,|/→>]*\z").expect("the adjacency pattern is a constant and compiles")
+});
+
+/// A current price introduced by "now" (or "today"), as after a struck-through price.
+static NOW_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\A(?:now|today)\b").expect("the now pattern is a constant and compiles")
+});
+
 fn starts_with_from(claim: &str) -> bool {
     claim
         .get(..4)
@@ -873,6 +917,20 @@ fn pair_prices(text: &str, tokens: &mut [PriceToken], has_reduction_claim: bool)
                 // "£35 (was £50)", "$99, reg. $149"
                 prev.role = Role::Current { exact: true };
                 pending_current = Some(i - 1);
+            } else if this.role == (Role::Current { exact: true })
+                && prev.role == Role::Unknown
+                && pending_reference.is_none()
+                && same_currency
+                && prev.minor > this.minor
+                && text
+                    .get(prev.claim_span.end..this.claim_span.start)
+                    .is_some_and(|gap| ADJACENT_BEFORE_NOW.is_match(gap))
+                && NOW_CUE.is_match(&text[this.claim_span.clone()])
+            {
+                // "$249 now $99": the struck-through price, then the sale price.
+                prev.role = Role::Former;
+                pending_current = None;
+                pending_reference = Some(i - 1);
             }
         }
 
@@ -1596,6 +1654,73 @@ mod tests {
         assert!(arithmetic("Was: $100.00 Now: $70.00 You Save: $30.00 (30%)").is_empty());
         // Not after a price: not a reduction claim.
         assert!(check("Tax rate (20%) applies", &us()).is_empty());
+    }
+
+    #[test]
+    fn cues_after_the_price() {
+        assert_eq!(
+            check(
+                "Rainbow stacker: £32.00 usually, £25.60 this weekend — 20% off",
+                &us()
+            ),
+            vec![(
+                "£32.00 usually, £25.60 this weekend".to_string(),
+                PriceIssue::ReferenceUndeclared
+            )]
+        );
+        assert_eq!(
+            arithmetic("Rainbow stacker: £32.00 usually, £25.60 this weekend — 30% off"),
+            arith("30% off", 30.0, 20.0)
+        );
+        assert_eq!(
+            arithmetic("£76 today (was £95) — 30% off"),
+            arith("30% off", 30.0, 20.0)
+        );
+        // A cue that introduces the next price is that price's cue.
+        assert!(check("Tickets $35 today, $30 tomorrow", &us()).is_empty());
+        assert!(check("Gift cards from $50 now available", &us()).is_empty());
+        assert!(check("$50 before tax", &us()).is_empty());
+    }
+
+    #[test]
+    fn eu_prior_price_wording() {
+        let text = "€36 — Lowest price in the last 30 days: €45 (−20%)";
+        assert_eq!(
+            check(text, &us()),
+            vec![(
+                "€36 — Lowest price in the last 30 days: €45".to_string(),
+                PriceIssue::ReferenceUndeclared
+            )]
+        );
+        assert!(check(text, &declared(4_500)).is_empty());
+        assert_eq!(
+            arithmetic("€36 — lowest price over the past 30 days: €45 (−30%)"),
+            arith("−30%", 30.0, 20.0)
+        );
+    }
+
+    #[test]
+    fn struck_through_price_then_now() {
+        assert_eq!(
+            arithmetic("$249 Now only $99! 70% off"),
+            arith("70% off", 70.0, 60.2)
+        );
+        assert_eq!(
+            check("$249, now $99", &declared(24_900)),
+            Vec::<(String, PriceIssue)>::new()
+        );
+        assert_eq!(
+            check("$249, now $99", &declared(19_900)),
+            vec![(
+                "$249, now $99".to_string(),
+                PriceIssue::ReferenceMismatch {
+                    was_minor: 24_900,
+                    regular_minor: 19_900
+                }
+            )]
+        );
+        // Rising prices are not a strikethrough.
+        assert!(check("$99, now $249", &us()).is_empty());
     }
 
     #[test]
