@@ -87,7 +87,10 @@ pub struct Session {
 pub fn session(options: &CheckOptions) -> Result<Session, Error> {
     let config = load_config(options)?;
     let file = &config.file;
-    let jurisdiction = options.jurisdiction.or(file.jurisdiction).unwrap_or_default();
+    let jurisdiction = options
+        .jurisdiction
+        .or(file.jurisdiction)
+        .unwrap_or_default();
     let mut packs = file.packs.clone();
     packs.extend(options.packs.iter().cloned());
     let mut extra: Vec<PathBuf> = file.rules.iter().map(|r| config.root.join(r)).collect();
@@ -107,7 +110,9 @@ pub fn session(options: &CheckOptions) -> Result<Session, Error> {
     }
     let mut ignore = selection::split_targets(&file.ignore);
     ignore.extend(selection::split_targets(&options.ignore));
-    if let Some(bad) = selection::unknown_target(&select, &all).or(selection::unknown_target(&ignore, &all)) {
+    if let Some(bad) =
+        selection::unknown_target(&select, &all).or(selection::unknown_target(&ignore, &all))
+    {
         return Err(Error::Usage(format!(
             "unknown rule or category `{bad}` (see `claimlint rules` for the list)"
         )));
@@ -148,7 +153,10 @@ pub fn session(options: &CheckOptions) -> Result<Session, Error> {
     let extensions = if file.extensions.is_empty() {
         DEFAULT_EXTENSIONS.iter().map(|s| s.to_string()).collect()
     } else {
-        file.extensions.iter().map(|e| e.trim_start_matches('.').to_string()).collect()
+        file.extensions
+            .iter()
+            .map(|e| e.trim_start_matches('.').to_string())
+            .collect()
     };
     let walk = WalkOptions {
         extensions,
@@ -204,7 +212,9 @@ fn apply_severity_overrides(config: &Config, rules: &mut [Rule]) -> Result<(), E
             }
         }
         if !hit && crate::diagnostic::Category::parse(target).is_none() {
-            return Err(config.error_at(target, format!("`severity` names unknown rule `{target}`")));
+            return Err(
+                config.error_at(target, format!("`severity` names unknown rule `{target}`"))
+            );
         }
     }
     Ok(())
@@ -213,8 +223,8 @@ fn apply_severity_overrides(config: &Config, rules: &mut [Rule]) -> Result<(), E
 fn load_evidence_file(path: &Path) -> Result<Vec<crate::facts::Evidence>, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let shown = walk::display_path(path);
-    let value: serde_yaml::Value =
-        serde_yaml::from_str(&text).map_err(|e| crate::error::FileError::from_yaml(&shown, &text, &e))?;
+    let value: serde_yaml::Value = serde_yaml::from_str(&text)
+        .map_err(|e| crate::error::FileError::from_yaml(&shown, &text, &e))?;
     Ok(crate::facts::parse_evidence(value.get("evidence")))
 }
 
@@ -261,7 +271,10 @@ fn decode(display: &str, bytes: Vec<u8>, max: u64) -> Read_ {
     if bytes.len() as u64 > max {
         return Read_::Skipped(Note {
             path: display.to_string(),
-            message: format!("skipped: {} bytes is over max-file-size ({max} bytes)", bytes.len()),
+            message: format!(
+                "skipped: {} bytes is over max-file-size ({max} bytes)",
+                bytes.len()
+            ),
         });
     }
     if bytes.contains(&0) {
@@ -278,7 +291,8 @@ fn decode(display: &str, bytes: Vec<u8>, max: u64) -> Read_ {
                 text,
                 Some(Note {
                     path: display.to_string(),
-                    message: "not valid UTF-8: read with invalid bytes replaced by U+FFFD".to_string(),
+                    message: "not valid UTF-8: read with invalid bytes replaced by U+FFFD"
+                        .to_string(),
                 }),
             )
         }
@@ -290,7 +304,10 @@ fn read_file(path: &Path, display: &str, max: u64) -> Read_ {
         Ok(meta) if meta.len() > max => {
             return Read_::Skipped(Note {
                 path: display.to_string(),
-                message: format!("skipped: {} bytes is over max-file-size ({max} bytes)", meta.len()),
+                message: format!(
+                    "skipped: {} bytes is over max-file-size ({max} bytes)",
+                    meta.len()
+                ),
             });
         }
         Ok(_) => {}
@@ -303,14 +320,19 @@ fn read_file(path: &Path, display: &str, max: u64) -> Read_ {
 }
 
 /// Lints the options' paths (or stdin for `-`).
-pub fn check(session: &Session, options: &CheckOptions, keep_sources: bool) -> Result<Outcome, Error> {
+pub fn check(
+    session: &Session,
+    options: &CheckOptions,
+    keep_sources: bool,
+) -> Result<Outcome, Error> {
     let started = Instant::now();
     let paths = if options.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         options.paths.clone()
     };
-    let (stdin_paths, fs_paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.as_os_str() == "-");
+    let (stdin_paths, fs_paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.into_iter().partition(|p| p.as_os_str() == "-");
     let discovered = walk::discover(&fs_paths, &session.walk)?;
     let mut unreadable = discovered.unreadable;
 
@@ -320,7 +342,10 @@ pub fn check(session: &Session, options: &CheckOptions, keep_sources: bool) -> R
     let failed = Mutex::new(Vec::new());
     let record = |display: &str, text: String, note: Option<Note>, found: Vec<Diagnostic>| {
         if let Some(note) = note {
-            notes.lock().expect("no thread panics while holding it").push(note);
+            notes
+                .lock()
+                .expect("no thread panics while holding it")
+                .push(note);
         }
         if !found.is_empty() {
             if keep_sources {
@@ -329,13 +354,19 @@ pub fn check(session: &Session, options: &CheckOptions, keep_sources: bool) -> R
                     .expect("no thread panics while holding it")
                     .insert(display.to_string(), text);
             }
-            diagnostics.lock().expect("no thread panics while holding it").extend(found);
+            diagnostics
+                .lock()
+                .expect("no thread panics while holding it")
+                .extend(found);
         }
     };
 
     let mut files = 0;
     if !stdin_paths.is_empty() {
-        let display = options.stdin_filename.clone().unwrap_or_else(|| "-".to_string());
+        let display = options
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "-".to_string());
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
@@ -349,7 +380,10 @@ pub fn check(session: &Session, options: &CheckOptions, keep_sources: bool) -> R
         files += 1;
         match decode(&display, bytes, session.max_file_size) {
             Read_::Text(text, note) => {
-                let found = session.linter.lint(&path, &display, &text, kind, &mut ProseBuilder::new());
+                let found =
+                    session
+                        .linter
+                        .lint(&path, &display, &text, kind, &mut ProseBuilder::new());
                 record(&display, text, note, found);
             }
             Read_::Skipped(note) => notes.lock().expect("not poisoned").push(note),
@@ -373,7 +407,10 @@ pub fn check(session: &Session, options: &CheckOptions, keep_sources: bool) -> R
             let display = walk::display_path(path);
             match read_file(path, &display, session.max_file_size) {
                 Read_::Text(text, note) => {
-                    let found = session.linter.lint(path, &display, &text, Kind::of(path), &mut builder);
+                    let found =
+                        session
+                            .linter
+                            .lint(path, &display, &text, Kind::of(path), &mut builder);
                     record(&display, text, note, found);
                 }
                 Read_::Skipped(note) => notes.lock().expect("not poisoned").push(note),

@@ -131,7 +131,15 @@ impl Config {
     /// An error pointing at `needle` in the config text.
     pub fn error_at(&self, needle: &str, message: impl Into<String>) -> Error {
         let offset = self.text.find(needle).unwrap_or(0);
-        FileError::at(&self.shown_path(), &self.text, offset, needle.len().max(1), message, "here").into()
+        FileError::at(
+            &self.shown_path(),
+            &self.text,
+            offset,
+            needle.len().max(1),
+            message,
+            "here",
+        )
+        .into()
     }
 
     fn validate(&self) -> Result<(), Error> {
@@ -139,7 +147,9 @@ impl Config {
             if crate::diagnostic::Severity::parse(level).is_none() {
                 return Err(self.error_at(
                     &format!("{target}: {level}"),
-                    format!("unknown severity `{level}` for `{target}`; use error, warning or info"),
+                    format!(
+                        "unknown severity `{level}` for `{target}`; use error, warning or info"
+                    ),
                 ));
             }
         }
@@ -151,14 +161,23 @@ impl Config {
                 format!("unknown fail-on level `{level}`; use error, warning, info or never"),
             ));
         }
-        for glob in self.file.include.iter().chain(&self.file.exclude).chain(self.file.per_file_ignores.keys()) {
+        for glob in self
+            .file
+            .include
+            .iter()
+            .chain(&self.file.exclude)
+            .chain(self.file.per_file_ignores.keys())
+        {
             if let Err(e) = Glob::new(glob) {
                 return Err(self.error_at(glob, format!("invalid glob `{glob}`: {e}")));
             }
         }
         for entry in &self.file.facts {
             if files_of(entry).is_none() {
-                return Err(self.error_at("facts:", "each `facts` entry needs a `files:` glob (or list of globs)"));
+                return Err(self.error_at(
+                    "facts:",
+                    "each `facts` entry needs a `files:` glob (or list of globs)",
+                ));
             }
         }
         Ok(())
@@ -171,7 +190,10 @@ impl Config {
             let globs = files_of(entry).unwrap_or_default();
             let mut builder = GlobSetBuilder::new();
             for g in &globs {
-                builder.add(Glob::new(g).map_err(|e| self.error_at(g, format!("invalid glob `{g}`: {e}")))?);
+                builder.add(
+                    Glob::new(g)
+                        .map_err(|e| self.error_at(g, format!("invalid glob `{g}`: {e}")))?,
+                );
             }
             let set = builder
                 .build()
@@ -192,21 +214,30 @@ impl Config {
     pub fn glob_set(&self, globs: &[String]) -> Result<GlobSet, Error> {
         let mut builder = GlobSetBuilder::new();
         for g in globs {
-            builder.add(Glob::new(g).map_err(|e| self.error_at(g, format!("invalid glob `{g}`: {e}")))?);
+            builder.add(
+                Glob::new(g).map_err(|e| self.error_at(g, format!("invalid glob `{g}`: {e}")))?,
+            );
             // "drafts" or "drafts/" also means everything below it.
             let below = format!("{}/**", g.trim_end_matches('/'));
             if let Ok(glob) = Glob::new(&below) {
                 builder.add(glob);
             }
         }
-        builder.build().map_err(|e| Error::Usage(format!("invalid glob: {e}")))
+        builder
+            .build()
+            .map_err(|e| Error::Usage(format!("invalid glob: {e}")))
     }
 }
 
 fn files_of(entry: &Value) -> Option<Vec<String>> {
     match entry.get("files")? {
         Value::String(s) => Some(vec![s.clone()]),
-        Value::Sequence(items) => Some(items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
+        Value::Sequence(items) => Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -240,16 +271,29 @@ impl FactsByGlob {
 
 /// `path` relative to `root` when it lies below it (lexically), else as given.
 pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
+    // Lexical normalisation: `.` dropped, `..` pops (no file system access per file).
     let clean = |p: &Path| -> PathBuf {
-        p.components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect()
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    if !out.pop() {
+                        out.push("..");
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out
     };
     let abs = |p: &Path| -> PathBuf {
         if p.is_absolute() {
             clean(p)
         } else {
-            std::env::current_dir().map(|d| clean(&d.join(p))).unwrap_or_else(|_| clean(p))
+            std::env::current_dir()
+                .map(|d| clean(&d.join(p)))
+                .unwrap_or_else(|_| clean(p))
         }
     };
     let (path_abs, root_abs) = (abs(path), abs(root));

@@ -225,7 +225,11 @@ impl<'a> LineIndex<'a> {
     /// The byte range of 1-based `line`, its newline included.
     pub fn line_range(&self, line: usize) -> Option<Range<usize>> {
         let start = *self.line_starts.get(line.checked_sub(1)?)?;
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
         Some(start..end)
     }
 

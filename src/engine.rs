@@ -247,7 +247,10 @@ impl Engine {
 
     /// The first active rule backed by `checker`.
     pub fn checker_rule(&self, checker: Checker) -> Option<usize> {
-        self.checkers.iter().find(|(_, c)| *c == checker).map(|(i, _)| *i)
+        self.checkers
+            .iter()
+            .find(|(_, c)| *c == checker)
+            .map(|(i, _)| *i)
     }
 
     fn candidates(&self, prose: &Prose) -> Vec<Candidate> {
@@ -256,7 +259,12 @@ impl Engine {
         if let Some(ac) = &self.phrases {
             for m in ac.find_overlapping_iter(text) {
                 let owner = self.phrase_owners[m.pattern().as_usize()];
-                if owner.word_start && text[..m.start()].chars().next_back().is_some_and(is_word_char) {
+                if owner.word_start
+                    && text[..m.start()]
+                        .chars()
+                        .next_back()
+                        .is_some_and(is_word_char)
+                {
                     continue;
                 }
                 if owner.word_end && text[m.end()..].chars().next().is_some_and(is_word_char) {
@@ -285,7 +293,13 @@ impl Engine {
     }
 
     /// Decides whether a candidate claim stands, given the rule's conditions.
-    fn judge(&self, rule: &Rule, claim: &Range<usize>, view: &mut ProseView<'_>, facts: &Facts) -> Verdict {
+    fn judge(
+        &self,
+        rule: &Rule,
+        claim: &Range<usize>,
+        view: &mut ProseView<'_>,
+        facts: &Facts,
+    ) -> Verdict {
         if let Some(exceptions) = &rule.exceptions {
             let block = view.block_range(claim.start);
             let block_text = &view.prose.text[block.clone()];
@@ -343,7 +357,10 @@ impl Engine {
         view: &mut ProseView<'_>,
         facts: &Facts,
     ) -> bool {
-        !matches!(self.judge(&self.rules[rule], claim, view, facts), Verdict::Clear)
+        !matches!(
+            self.judge(&self.rules[rule], claim, view, facts),
+            Verdict::Clear
+        )
     }
 }
 
@@ -417,7 +434,9 @@ impl<'a> ProseView<'a> {
 
     /// True when `context.nearby` matches within its scope around `claim`.
     pub fn found_near(&mut self, context: &Context, claim: &Range<usize>) -> bool {
-        context.nearby.is_match(self.scope_text(context.within, claim))
+        context
+            .nearby
+            .is_match(self.scope_text(context.within, claim))
     }
 }
 

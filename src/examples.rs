@@ -35,7 +35,13 @@ pub fn run(rules: Vec<Rule>, settings: Settings) -> (usize, Vec<ExampleFailure>)
             .chain(rule.good_examples.iter().map(|e| ("good", e)));
         for (kind, text) in cases {
             checked += 1;
-            let found = linter.lint(Path::new("example.md"), "example.md", text, Kind::Markdown, &mut builder);
+            let found = linter.lint(
+                Path::new("example.md"),
+                "example.md",
+                text,
+                Kind::Markdown,
+                &mut builder,
+            );
             let fired: Vec<String> = found
                 .iter()
                 .filter(|d| d.suppressed.is_none())

@@ -50,8 +50,10 @@ pub fn contains_words(hay: &str, needle: &str) -> bool {
         let after = hay_l[end..].chars().next();
         let first = needle_l.chars().next();
         let last = needle_l.chars().next_back();
-        let bounded_start = !first.is_some_and(char::is_alphanumeric) || !before.is_some_and(char::is_alphanumeric);
-        let bounded_end = !last.is_some_and(char::is_alphanumeric) || !after.is_some_and(char::is_alphanumeric);
+        let bounded_start =
+            !first.is_some_and(char::is_alphanumeric) || !before.is_some_and(char::is_alphanumeric);
+        let bounded_end =
+            !last.is_some_and(char::is_alphanumeric) || !after.is_some_and(char::is_alphanumeric);
         if bounded_start && bounded_end {
             return true;
         }
@@ -94,12 +96,16 @@ impl Facts {
         match (&condition.equals, self.get(&condition.path)) {
             (_, None) => false,
             (None, Some(_)) => true,
-            (Some(want), Some(value)) => scalar_text(value).is_some_and(|v| v.eq_ignore_ascii_case(want)),
+            (Some(want), Some(value)) => {
+                scalar_text(value).is_some_and(|v| v.eq_ignore_ascii_case(want))
+            }
         }
     }
 
     pub fn date(&self, path: &str) -> Option<Date> {
-        self.get(path).and_then(scalar_text).and_then(|s| Date::parse(&s))
+        self.get(path)
+            .and_then(scalar_text)
+            .and_then(|s| Date::parse(&s))
     }
 
     pub fn number(&self, path: &str) -> Option<f64> {
@@ -137,7 +143,10 @@ pub fn parse_evidence(value: Option<&Value>) -> Vec<Evidence> {
         .filter_map(|item| {
             let claim = item.get("claim").and_then(scalar_text)?;
             let source = item.get("source").and_then(scalar_text).unwrap_or_default();
-            let expires = item.get("expires").and_then(scalar_text).and_then(|s| Date::parse(&s));
+            let expires = item
+                .get("expires")
+                .and_then(scalar_text)
+                .and_then(|s| Date::parse(&s));
             let pattern = claim
                 .strip_prefix('/')
                 .and_then(|s| s.strip_suffix('/'))

@@ -64,7 +64,8 @@ impl Linter {
             let mut suppressions = Suppressions::new(text, &index);
             for (i, f) in findings.iter().enumerate() {
                 let rule = &self.engine.rules()[f.rule];
-                if let Some(d) = suppressions.waive(&rule.id, rule.category.as_str(), f.span.start) {
+                if let Some(d) = suppressions.waive(&rule.id, rule.category.as_str(), f.span.start)
+                {
                     waived[i] = Some(Suppression {
                         justification: d.reason.clone().unwrap_or_default(),
                     });

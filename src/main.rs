@@ -16,7 +16,11 @@ use claimlint::report::{self, Format, RenderOptions, ReportInput};
 use claimlint::rules::Jurisdiction;
 
 #[derive(Parser)]
-#[command(name = "claimlint", version, about = "Lint marketing copy for claims that get businesses into trouble")]
+#[command(
+    name = "claimlint",
+    version,
+    about = "Lint marketing copy for claims that get businesses into trouble"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -210,7 +214,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
         }
     };
     let mut rendered = Vec::new();
@@ -260,8 +266,14 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`,
 /// so a reader never sees half a report and a failed write leaves nothing behind.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.claimlint-{}.tmp", std::process::id()));
     let result = std::fs::File::create(&tmp)
         .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
@@ -341,11 +353,17 @@ fn run_explain(id: &str, args: &RuleArgs) -> Result<ExitCode, Error> {
             text.push_str(&format!("  - {r}\n"));
         }
     }
-    for (title, list) in [("Flagged", &rule.bad_examples), ("Fine", &rule.good_examples)] {
+    for (title, list) in [
+        ("Flagged", &rule.bad_examples),
+        ("Fine", &rule.good_examples),
+    ] {
         if !list.is_empty() {
             text.push_str(&format!("\n{title}\n"));
             for e in list {
-                text.push_str(&format!("  ✗ {}\n", e.trim().replace('\n', "\n    ")).replace('✗', if title == "Fine" { "✓" } else { "✗" }));
+                text.push_str(
+                    &format!("  ✗ {}\n", e.trim().replace('\n', "\n    "))
+                        .replace('✗', if title == "Fine" { "✓" } else { "✗" }),
+                );
             }
         }
     }
@@ -355,7 +373,11 @@ fn run_explain(id: &str, args: &RuleArgs) -> Result<ExitCode, Error> {
 
 fn run_init(path: &Path) -> Result<ExitCode, Error> {
     // create_new refuses to overwrite, atomically: no check-then-write race.
-    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(Error::Usage(format!(
@@ -395,7 +417,11 @@ fn run_test(args: &RuleArgs, today: Option<Date>) -> Result<ExitCode, Error> {
             f.fired.join(", ")
         );
     }
-    println!("{} passed, {} failed", checked - failures.len(), failures.len());
+    println!(
+        "{} passed, {} failed",
+        checked - failures.len(),
+        failures.len()
+    );
     Ok(if failures.is_empty() {
         ExitCode::SUCCESS
     } else {

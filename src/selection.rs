@@ -28,7 +28,8 @@ pub fn unknown_target<'t>(targets: &'t [String], rules: &[Rule]) -> Option<&'t s
     targets
         .iter()
         .find(|t| {
-            Category::parse(t).is_none() && !rules.iter().any(|r| matches_target(t, &r.id, r.category))
+            Category::parse(t).is_none()
+                && !rules.iter().any(|r| matches_target(t, &r.id, r.category))
         })
         .map(String::as_str)
 }

@@ -8,10 +8,10 @@
 use std::ops::Range;
 
 const ABBREVIATIONS: &[&str] = &[
-    "e.g", "i.e", "etc", "vs", "no", "nos", "approx", "incl", "excl", "inc", "ltd", "co", "corp", "mr",
-    "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-    "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "est", "min", "max", "fig", "ref", "reg",
-    "p", "pp", "ca", "cf", "al",
+    "e.g", "i.e", "etc", "vs", "no", "nos", "approx", "incl", "excl", "inc", "ltd", "co", "corp",
+    "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "est", "min", "max",
+    "fig", "ref", "reg", "p", "pp", "ca", "cf", "al",
 ];
 
 /// The sentences of `block` as byte ranges covering all of it.
@@ -40,7 +40,12 @@ pub fn split(block: &str) -> Vec<Range<usize>> {
             let next = after.trim_start().chars().next();
             let starts_sentence = ws > 0
                 && next.is_some_and(|c| {
-                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '\'' | '‘' | '(' | '$' | '£' | '€' | '*' | '#')
+                    c.is_uppercase()
+                        || c.is_ascii_digit()
+                        || matches!(
+                            c,
+                            '"' | '“' | '\'' | '‘' | '(' | '$' | '£' | '€' | '*' | '#'
+                        )
                 });
             if starts_sentence && (b != b'.' || !is_abbreviation(&block[start..i])) {
                 out.push(start..end);
@@ -91,7 +96,13 @@ mod tests {
 
     #[test]
     fn keeps_abbreviations_together() {
-        assert_eq!(texts("The No. 1 pick, e.g. Our range. Next"), vec!["The No. 1 pick, e.g. Our range.", "Next"]);
-        assert_eq!(texts("Made in the U.S. From local parts."), vec!["Made in the U.S. From local parts."]);
+        assert_eq!(
+            texts("The No. 1 pick, e.g. Our range. Next"),
+            vec!["The No. 1 pick, e.g. Our range.", "Next"]
+        );
+        assert_eq!(
+            texts("Made in the U.S. From local parts."),
+            vec!["Made in the U.S. From local parts."]
+        );
     }
 }

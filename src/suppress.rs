@@ -39,13 +39,18 @@ impl Directive {
     pub fn covers(&self, rule: &str, category: &str) -> bool {
         self.targets.is_empty()
             || self.targets.iter().any(|t| {
-                t == rule || t == category || rule.strip_prefix(t.as_str()).is_some_and(|rest| rest.starts_with('/'))
+                t == rule
+                    || t == category
+                    || rule
+                        .strip_prefix(t.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
             })
     }
 }
 
 static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<!--\s*claimlint-(disable-next-line|disable|enable)\b(.*?)-->").expect("a fixed, valid regex")
+    Regex::new(r"(?s)<!--\s*claimlint-(disable-next-line|disable|enable)\b(.*?)-->")
+        .expect("a fixed, valid regex")
 });
 
 /// Every directive in `text`, in order.
@@ -131,7 +136,9 @@ impl Suppressions {
     pub fn waive(&mut self, rule: &str, category: &str, at: usize) -> Option<&Directive> {
         let i = (0..self.directives.len()).find(|&i| {
             let d = &self.directives[i];
-            d.kind != DirectiveKind::Enable && self.ranges[i].contains(&at) && d.covers(rule, category)
+            d.kind != DirectiveKind::Enable
+                && self.ranges[i].contains(&at)
+                && d.covers(rule, category)
         })?;
         self.used[i] = true;
         Some(&self.directives[i])
@@ -144,7 +151,8 @@ mod tests {
 
     #[test]
     fn parses_targets_and_reasons() {
-        let d = parse("<!-- claimlint-disable-next-line hype/best, urgency -- Legal OK, MKT-481 -->");
+        let d =
+            parse("<!-- claimlint-disable-next-line hype/best, urgency -- Legal OK, MKT-481 -->");
         assert_eq!(d[0].kind, DirectiveKind::NextLine);
         assert_eq!(d[0].targets, vec!["hype/best", "urgency"]);
         assert_eq!(d[0].reason.as_deref(), Some("Legal OK, MKT-481"));

@@ -90,7 +90,9 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> Result<Discovered, 
 
 /// Drops a leading `./` so reported paths read as the user would write them.
 fn clean(p: &Path) -> PathBuf {
-    p.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| p.to_path_buf())
+    p.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// The path as reports show it: forward slashes.

@@ -66,14 +66,24 @@ impl Fixture {
             .unwrap()
             .current_dir(self.dir.path())
             .args(["check", target, "--isolated", "--no-default-rules"])
-            .args(["--rules", "pack.yaml", "--today", "2026-05-01", "--format", format])
+            .args([
+                "--rules",
+                "pack.yaml",
+                "--today",
+                "2026-05-01",
+                "--format",
+                format,
+            ])
             .args(extra)
             .output()
             .unwrap();
         let stdout = String::from_utf8(out.stdout).unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         let code = out.status.code().expect("exited normally");
-        assert!(code == 0 || code == 1, "exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        assert!(
+            code == 0 || code == 1,
+            "exit {code}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
         (code, stdout)
     }
 }
@@ -136,7 +146,10 @@ fn github_properties_escape_commas_and_colons() {
     let f = Fixture::new();
     std::fs::write(f.path("copy/a,b:c.txt"), "Hurry, limited time!\n").unwrap();
     let (_, out) = f.check("copy/a,b:c.txt", "github", &[]);
-    assert!(out.starts_with("::error file=copy/a%2Cb%3Ac.txt,line=1,col=8,"), "{out}");
+    assert!(
+        out.starts_with("::error file=copy/a%2Cb%3Ac.txt,line=1,col=8,"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -144,7 +157,10 @@ fn markdown_comment_escapes_table_cells() {
     let f = Fixture::new();
     let (_, out) = f.check("copy", "markdown", &[]);
     assert!(out.starts_with("## claimlint report\n"), "{out}");
-    assert!(out.contains("**3 findings** in 1 of 1 file checked: 1 error, 1 warning, 1 info."), "{out}");
+    assert!(
+        out.contains("**3 findings** in 1 of 1 file checked: 1 error, 1 warning, 1 info."),
+        "{out}"
+    );
     assert!(out.contains("1 finding was waived by suppression comments"));
     assert!(out.contains("| urgency | 1 | 0 | 0 | 1 |"));
     assert!(out.contains("### copy/landing page.md (3 findings)"));
@@ -153,12 +169,17 @@ fn markdown_comment_escapes_table_cells() {
         .find(|l| l.contains("test/supplies"))
         .expect("a row for test/supplies");
     assert!(
-        row.contains("| Scarcity \\| claim with \\`ticks\\` and &lt;b&gt;tags&lt;/b&gt; &amp; more |"),
+        row.contains(
+            "| Scarcity \\| claim with \\`ticks\\` and &lt;b&gt;tags&lt;/b&gt; &amp; more |"
+        ),
         "{row}"
     );
     assert!(row.contains("Declare offer.stock\\_count, or \\[state\\] the quantity."));
     // A multi-line help stays in its cell.
-    let row = out.lines().find(|l| l.contains("test/limited-time")).unwrap();
+    let row = out
+        .lines()
+        .find(|l| l.contains("test/limited-time"))
+        .unwrap();
     assert!(row.contains("State the end date.<br>For example"), "{row}");
     assert_eq!(row.matches(" | ").count(), 5, "six cells: {row}");
 }
@@ -169,7 +190,10 @@ fn markdown_says_no_findings_when_clean() {
     std::fs::write(f.path("clean.md"), "Plain, honest copy.\n").unwrap();
     let (code, out) = f.check("clean.md", "markdown", &[]);
     assert_eq!(code, 0);
-    assert_eq!(out, "## claimlint report\n\nNo findings in 1 file checked.\n");
+    assert_eq!(
+        out,
+        "## claimlint report\n\nNo findings in 1 file checked.\n"
+    );
 }
 
 #[test]
@@ -179,7 +203,10 @@ fn sarif_carries_rules_regions_and_waivers() {
     assert_eq!(code, 1);
     let log: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(log["version"], "2.1.0");
-    assert_eq!(log["$schema"], "https://json.schemastore.org/sarif-2.1.0.json");
+    assert_eq!(
+        log["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
     let run = &log["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let driver = &run["tool"]["driver"];
@@ -206,7 +233,12 @@ fn sarif_carries_rules_regions_and_waivers() {
     assert_eq!(rule["defaultConfiguration"]["level"], "error");
     assert_eq!(rule["properties"]["category"], "urgency");
     assert_eq!(rule["properties"]["references"][1], "CAP Code 3.28");
-    assert!(rule["help"]["markdown"].as_str().unwrap().contains("CAP Code 3.28"));
+    assert!(
+        rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("CAP Code 3.28")
+    );
     let region = &limited["locations"][0]["physicalLocation"]["region"];
     let (line, column) = position("limited time", 0);
     assert_eq!(region["startLine"], line);
@@ -222,7 +254,10 @@ fn sarif_carries_rules_regions_and_waivers() {
     assert_eq!(waived.len(), 1);
     assert_eq!(waived[0]["ruleId"], "test/superlative");
     assert_eq!(waived[0]["suppressions"][0]["kind"], "inSource");
-    assert_eq!(waived[0]["suppressions"][0]["justification"], "Approved by legal, LEG-12");
+    assert_eq!(
+        waived[0]["suppressions"][0]["justification"],
+        "Approved by legal, LEG-12"
+    );
 
     // Character columns: "Prix café: the " is 15 characters but 16 bytes.
     let last = &results[3]["locations"][0]["physicalLocation"]["region"];
@@ -244,7 +279,11 @@ fn sarif_fingerprints_survive_line_shifts() {
             .collect()
     };
     let before = fingerprints(&f);
-    std::fs::write(f.path(PATH), COPY.replacen("# Spring sale\n", "# Spring sale\n\nA new paragraph.\n", 1)).unwrap();
+    std::fs::write(
+        f.path(PATH),
+        COPY.replacen("# Spring sale\n", "# Spring sale\n\nA new paragraph.\n", 1),
+    )
+    .unwrap();
     assert_eq!(before, fingerprints(&f));
 }
 
@@ -255,7 +294,11 @@ fn sarif_passes_microsofts_validator() {
         return;
     };
     let f = Fixture::new();
-    std::fs::write(f.path("copy/offers.txt"), "Only today: the best price, while supplies last.\n").unwrap();
+    std::fs::write(
+        f.path("copy/offers.txt"),
+        "Only today: the best price, while supplies last.\n",
+    )
+    .unwrap();
     let (_, _) = f.check("copy", "sarif", &["--output", "report.sarif"]);
     let report = f.path("report.sarif");
     assert!(report.exists(), "--output wrote the report");
@@ -269,8 +312,12 @@ fn sarif_passes_microsofts_validator() {
         .expect("run sarif-multitool");
     let console = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "sarif-multitool failed:\n{console}");
-    let log: Value = serde_json::from_slice(&std::fs::read(&validation).expect("validator output")).unwrap();
-    let findings = log["runs"][0]["results"].as_array().cloned().unwrap_or_default();
+    let log: Value =
+        serde_json::from_slice(&std::fs::read(&validation).expect("validator output")).unwrap();
+    let findings = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let problems: Vec<String> = findings
         .iter()
         .filter(|r| {
@@ -281,7 +328,11 @@ fn sarif_passes_microsofts_validator() {
         })
         .map(|r| format!("{}: {}", r["ruleId"], r["message"]["text"]))
         .collect();
-    assert!(problems.is_empty(), "validator findings:\n{}\n\n{console}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "validator findings:\n{}\n\n{console}",
+        problems.join("\n")
+    );
     println!(
         "sarif-multitool: {} notes/warnings, no errors\n{console}",
         findings.len()
@@ -301,11 +352,22 @@ fn html_is_self_contained_and_escaped() {
     let html = std::fs::read_to_string(f.path("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("content=\"default-src 'none';"));
-    assert!(!html.contains("http://") && !html.contains("https://"), "no URL at all");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no URL at all"
+    );
     assert!(!html.contains("<img") && !html.contains("<link"));
-    assert_eq!(html.matches("<script>").count(), 1, "only the page's own script");
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "only the page's own script"
+    );
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt; javascript:alert(1)"));
-    assert_eq!(html.matches("<mark class=\"finding").count(), 5, "one highlight per finding");
+    assert_eq!(
+        html.matches("<mark class=\"finding").count(),
+        5,
+        "one highlight per finding"
+    );
     assert!(html.contains("Scarcity | claim with `ticks` and &lt;b&gt;tags&lt;/b&gt; &amp; more"));
     assert!(html.contains("Approved by legal, LEG-12"));
 }
@@ -324,7 +386,8 @@ fn sarif_multitool() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("SARIF_MULTITOOL") {
         return Some(path.into());
     }
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/node_modules/.bin/sarif-multitool");
+    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/test-tools/node_modules/.bin/sarif-multitool");
     if local.exists() {
         return Some(local);
     }

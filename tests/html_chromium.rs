@@ -73,25 +73,42 @@ fn report() -> Report {
         let out = Command::cargo_bin("claimlint")
             .unwrap()
             .current_dir(dir.path())
-            .args(["check", "copy", "--isolated", "--no-default-rules", "--rules", "pack.yaml"])
+            .args([
+                "check",
+                "copy",
+                "--isolated",
+                "--no-default-rules",
+                "--rules",
+                "pack.yaml",
+            ])
             .args(["--format", format, "--output", output])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     run("html", "report.html");
     run("sarif", "report.sarif");
     let sarif: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("report.sarif")).unwrap()).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     let findings = results
         .iter()
         .map(|r| {
             let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
             (
                 r["ruleId"].as_str().unwrap().to_string(),
-                rule["shortDescription"]["text"].as_str().unwrap().to_string(),
+                rule["shortDescription"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
             )
         })
         .collect();
@@ -169,7 +186,9 @@ fn unescape(html: &str) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn skip_or_fail(why: &str) {
@@ -187,14 +206,22 @@ fn dom_has_every_finding_and_no_injected_code_ran() {
     };
     let report = report();
     let dom_path = report.dir.path().join("dom.html");
-    run_chromium(&chromium, report.dir.path(), &["--dump-dom".into()], &report.html, &dom_path);
+    run_chromium(
+        &chromium,
+        report.dir.path(),
+        &["--dump-dom".into()],
+        &report.html,
+        &dom_path,
+    );
     let dom = std::fs::read_to_string(&dom_path).unwrap();
     assert!(dom.contains("</html>"), "a whole document: {dom}");
 
     // No script from the copy or a rule ran: each would have changed the title.
     let active = report.findings.len() - report.waived;
     assert!(
-        dom.contains(&format!("<title>claimlint report: {active} findings</title>")),
+        dom.contains(&format!(
+            "<title>claimlint report: {active} findings</title>"
+        )),
         "title changed: {}",
         dom.lines().find(|l| l.contains("<title>")).unwrap_or("")
     );
@@ -202,15 +229,25 @@ fn dom_has_every_finding_and_no_injected_code_ran() {
         assert!(!dom.contains(&format!("<title>{payload}")), "{payload} ran");
     }
     // ...and no element from the copy exists.
-    assert!(!dom.contains("<img"), "an <img> from the copy became an element");
+    assert!(
+        !dom.contains("<img"),
+        "an <img> from the copy became an element"
+    );
     assert!(!dom.contains("<b onmouseover"));
     assert!(!dom.contains("href=\"javascript:"));
-    assert_eq!(dom.matches("<script>").count(), 1, "only the page's own script");
+    assert_eq!(
+        dom.matches("<script>").count(),
+        1,
+        "only the page's own script"
+    );
     assert!(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"));
 
     // The page's own script did run: it fills in the filter count.
     assert!(
-        dom.contains(&format!("Showing {active} of {} findings", report.findings.len())),
+        dom.contains(&format!(
+            "Showing {active} of {} findings",
+            report.findings.len()
+        )),
         "filters not initialised"
     );
 
@@ -219,7 +256,10 @@ fn dom_has_every_finding_and_no_injected_code_ran() {
     assert_eq!(marks, report.findings.len(), "one <mark> per finding");
     for n in 1..=report.findings.len() {
         assert!(dom.contains(&format!("id=\"f-{n}\"")), "no highlight f-{n}");
-        assert!(dom.contains(&format!("href=\"#f-{n}\"")), "no link to f-{n}");
+        assert!(
+            dom.contains(&format!("href=\"#f-{n}\"")),
+            "no link to f-{n}"
+        );
     }
     let text = unescape(&dom);
     for (rule, message) in &report.findings {
@@ -249,7 +289,10 @@ fn screenshot_and_pdf_render() {
     run_chromium(
         &chromium,
         work,
-        &[format!("--screenshot={}", png.display()), "--window-size=1280,2000".into()],
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1280,2000".into(),
+        ],
         &report.html,
         &work.join("screenshot.stdout"),
     );
@@ -259,7 +302,11 @@ fn screenshot_and_pdf_render() {
     let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
     assert_eq!((width, height), (1280, 2000));
     // A blank page compresses to a few kilobytes; a rendered report is far larger.
-    assert!(bytes.len() > 40_000, "screenshot looks blank: {} bytes", bytes.len());
+    assert!(
+        bytes.len() > 40_000,
+        "screenshot looks blank: {} bytes",
+        bytes.len()
+    );
     if let Some(keep) = std::env::var_os("CLAIMLINT_KEEP_SCREENSHOT") {
         std::fs::copy(&png, keep).unwrap();
     }
@@ -268,11 +315,18 @@ fn screenshot_and_pdf_render() {
     run_chromium(
         &chromium,
         work,
-        &[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".into()],
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".into(),
+        ],
         &report.html,
         &work.join("pdf.stdout"),
     );
     let bytes = std::fs::read(&pdf).expect("a PDF");
     assert!(bytes.starts_with(b"%PDF-"));
-    assert!(bytes.len() > 10_000, "PDF looks empty: {} bytes", bytes.len());
+    assert!(
+        bytes.len() > 10_000,
+        "PDF looks empty: {} bytes",
+        bytes.len()
+    );
 }

@@ -30,8 +30,12 @@ static END_DATE: LazyLock<Regex> = LazyLock::new(|| {
     let cue = r"(?:until|till|til|through|thru|ends?|ending|expires?|expiring|closes?|closing|valid (?:until|through|to|till)|no later than|before|by|to)";
     let weekday = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?";
     let time = r"(?:(?:midnight|noon|\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2})\s*(?:[A-Z]{2,4}\s*)?(?:on\s+)?,?\s*)?";
-    let dmy = format!(r"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTHS})\.?,?(?:\s+(?P<y1>20\d\d))?");
-    let mdy = format!(r"(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>20\d\d))?");
+    let dmy = format!(
+        r"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTHS})\.?,?(?:\s+(?P<y1>20\d\d))?"
+    );
+    let mdy = format!(
+        r"(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>20\d\d))?"
+    );
     let iso = r"(?P<y3>20\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)";
     let slash = r"(?P<a4>\d{1,2})/(?P<b4>\d{1,2})(?:/(?P<y4>(?:20)?\d\d))?\b";
     Regex::new(&format!(
@@ -42,8 +46,13 @@ static END_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn month_number(name: &str) -> Option<u8> {
     let lower = name.to_ascii_lowercase();
-    let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    names.iter().position(|n| lower.starts_with(n)).map(|i| i as u8 + 1)
+    let names = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    names
+        .iter()
+        .position(|n| lower.starts_with(n))
+        .map(|i| i as u8 + 1)
 }
 
 /// Every end date stated in `text`.
@@ -54,9 +63,13 @@ pub fn end_dates(text: &str) -> Vec<StatedDate> {
         let get = |n: &str| caps.name(n).map(|m| m.as_str());
         let num = |n: &str| get(n).and_then(|s| s.parse::<i64>().ok());
         let parsed = if let Some(m) = get("m1") {
-            month_number(m).zip(num("d1")).map(|(m, d)| (num("y1"), m, d))
+            month_number(m)
+                .zip(num("d1"))
+                .map(|(m, d)| (num("y1"), m, d))
         } else if let Some(m) = get("m2") {
-            month_number(m).zip(num("d2")).map(|(m, d)| (num("y2"), m, d))
+            month_number(m)
+                .zip(num("d2"))
+                .map(|(m, d)| (num("y2"), m, d))
         } else if let Some(y) = num("y3") {
             num("m3").zip(num("d3")).map(|(m, d)| (Some(y), m as u8, d))
         } else {
@@ -98,7 +111,10 @@ mod tests {
     fn common_forms() {
         assert_eq!(one("Sale ends 31 December 2026."), (Some(2026), 12, 31));
         assert_eq!(one("Offer valid until Sunday, Dec. 7"), (None, 12, 7));
-        assert_eq!(one("20% off until 23:59 BST on Sunday 12 April 2026"), (Some(2026), 4, 12));
+        assert_eq!(
+            one("20% off until 23:59 BST on Sunday 12 April 2026"),
+            (Some(2026), 4, 12)
+        );
         assert_eq!(one("through 2026-11-30"), (Some(2026), 11, 30));
         assert_eq!(one("ends 12/31/2026"), (Some(2026), 12, 31));
         assert_eq!(one("until the 3rd of January"), (None, 1, 3));

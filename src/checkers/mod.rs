@@ -26,7 +26,13 @@ pub struct Context<'a> {
 }
 
 /// Runs one checker for rule `rule`, appending findings.
-pub fn run(cx: &Context<'_>, rule: usize, checker: Checker, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
+pub fn run(
+    cx: &Context<'_>,
+    rule: usize,
+    checker: Checker,
+    view: &mut ProseView<'_>,
+    out: &mut Vec<Finding>,
+) {
     match checker {
         Checker::OfferExpired => offer_expired(cx, rule, out),
         Checker::OfferDateMismatch => offer_date_mismatch(cx, rule, view, out),
@@ -39,7 +45,9 @@ pub fn run(cx: &Context<'_>, rule: usize, checker: Checker, view: &mut ProseView
         Checker::ReferencePriceUndeclared => {}
         Checker::ReferencePeriodTooShort => {}
         // Raised by the engine (evidence) and by suppression handling.
-        Checker::EvidenceExpired | Checker::SuppressionWithoutReason | Checker::UnusedSuppression => {}
+        Checker::EvidenceExpired
+        | Checker::SuppressionWithoutReason
+        | Checker::UnusedSuppression => {}
     }
 }
 
@@ -89,7 +97,12 @@ fn offer_expired(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
     out.push(finding(rule, span, Some(detail)));
 }
 
-fn offer_date_mismatch(cx: &Context<'_>, rule: usize, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
+fn offer_date_mismatch(
+    cx: &Context<'_>,
+    rule: usize,
+    view: &mut ProseView<'_>,
+    out: &mut Vec<Finding>,
+) {
     let Some(ends) = cx.facts.date("offer.ends") else {
         return;
     };
@@ -98,13 +111,20 @@ fn offer_date_mismatch(cx: &Context<'_>, rule: usize, view: &mut ProseView<'_>, 
         let agrees = stated.month == ends.month
             && stated.day == ends.day
             && stated.year.is_none_or(|y| y == ends.year);
-        if agrees || !cx.engine.judge_checker_claim(rule, &stated.span, view, cx.facts) {
+        if agrees
+            || !cx
+                .engine
+                .judge_checker_claim(rule, &stated.span, view, cx.facts)
+        {
             continue;
         }
         let mut f = finding(
             rule,
             prose.source_range(stated.span.clone()),
-            Some(format!("the copy says {}, offer.ends says {ends}", stated.written(&prose.text))),
+            Some(format!(
+                "the copy says {}, offer.ends says {ends}",
+                stated.written(&prose.text)
+            )),
         );
         if let Some(span) = front_matter_key(cx, "ends") {
             f.labels.push((span, "the declared end date".to_string()));
@@ -131,7 +151,12 @@ static FREE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a fixed, valid regex")
 });
 
-fn footnote_conditions(cx: &Context<'_>, rule: usize, _view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
+fn footnote_conditions(
+    cx: &Context<'_>,
+    rule: usize,
+    _view: &mut ProseView<'_>,
+    out: &mut Vec<Finding>,
+) {
     let prose = &cx.doc.prose;
     let text = prose.text.as_str();
     if !text.contains(['*', '†', '‡']) {
@@ -192,11 +217,15 @@ fn footnote_block<'t>(cx: &Context<'t>, block: Range<usize>) -> Option<&'static 
     }
 }
 
-static SELLER_WORDS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:we|we're|we’re|we've|we’ve|we'll|we’ll|our|ours|us|ourselves)\b").expect("a fixed, valid regex"));
-static BUYER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:you|you're|you’re|you've|you’ve|you'll|you’ll|your|yours|yourself|yourselves)\b")
+static SELLER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:we|we're|we’re|we've|we’ve|we'll|we’ll|our|ours|us|ourselves)\b")
         .expect("a fixed, valid regex")
+});
+static BUYER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:you|you're|you’re|you've|you’ve|you'll|you’ll|your|yours|yourself|yourselves)\b",
+    )
+    .expect("a fixed, valid regex")
 });
 
 fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
@@ -212,7 +241,9 @@ fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
         .filter(|m| m.as_str() != "US")
         .collect();
     let buyer = BUYER_WORDS.find_iter(text).count();
-    if seller.len() < settings.min_seller_words || (seller.len() as f64) <= settings.ratio * buyer as f64 {
+    if seller.len() < settings.min_seller_words
+        || (seller.len() as f64) <= settings.ratio * buyer as f64
+    {
         return;
     }
     let first = seller[0].range();
@@ -230,6 +261,10 @@ fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
 
 fn front_matter_invalid(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
     if let Some(error) = cx.doc.front_matter.as_ref().and_then(|f| f.error.as_ref()) {
-        out.push(finding(rule, error.span.clone(), Some(error.message.clone())));
+        out.push(finding(
+            rule,
+            error.span.clone(),
+            Some(error.message.clone()),
+        ));
     }
 }

@@ -5,7 +5,10 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    NamedSource,
+};
 
 use super::{RenderOptions, ReportInput};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -58,21 +61,29 @@ impl MietteDiagnostic for Shown<'_> {
             Some(d.category.as_str().to_string()),
             (d.span.start, d.span.end - d.span.start),
         );
-        let others = d
-            .labels
-            .iter()
-            .map(|l| LabeledSpan::new_with_span(Some(l.text.clone()), (l.span.start, l.span.end - l.span.start)));
+        let others = d.labels.iter().map(|l| {
+            LabeledSpan::new_with_span(
+                Some(l.text.clone()),
+                (l.span.start, l.span.end - l.span.start),
+            )
+        });
         Some(Box::new(std::iter::once(primary).chain(others)))
     }
 }
 
-pub fn render(input: &ReportInput<'_>, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    input: &ReportInput<'_>,
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let mut current: Option<(&str, NamedSource<String>)> = None;
     for d in input.active() {
         if current.as_ref().is_none_or(|(p, _)| *p != d.path) {

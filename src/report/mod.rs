@@ -54,11 +54,12 @@ impl ReportInput<'_> {
 
     /// Counts of active findings by severity: (errors, warnings, infos).
     pub fn totals(&self) -> (usize, usize, usize) {
-        self.active().fold((0, 0, 0), |(e, w, i), d| match d.severity {
-            Severity::Error => (e + 1, w, i),
-            Severity::Warning => (e, w + 1, i),
-            Severity::Info => (e, w, i + 1),
-        })
+        self.active()
+            .fold((0, 0, 0), |(e, w, i), d| match d.severity {
+                Severity::Error => (e + 1, w, i),
+                Severity::Warning => (e, w + 1, i),
+                Severity::Info => (e, w, i + 1),
+            })
     }
 }
 

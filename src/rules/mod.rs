@@ -3,6 +3,10 @@
 //! Owns the meaning of a pack: which keys exist, which categories, what a
 //! checker name means. It does not match anything; that is the engine's job.
 
+// A bad pack is a cold path that ends the run: carrying the file text and span
+// by value in the error costs nothing that matters.
+#![allow(clippy::result_large_err)]
+
 pub mod schema;
 
 use std::collections::HashSet;
@@ -120,15 +124,24 @@ impl Checker {
     const NAMES: [(&'static str, Checker); 12] = [
         ("price-arithmetic", Checker::PriceArithmetic),
         ("reference-price-mismatch", Checker::ReferencePriceMismatch),
-        ("reference-price-undeclared", Checker::ReferencePriceUndeclared),
-        ("reference-period-too-short", Checker::ReferencePeriodTooShort),
+        (
+            "reference-price-undeclared",
+            Checker::ReferencePriceUndeclared,
+        ),
+        (
+            "reference-period-too-short",
+            Checker::ReferencePeriodTooShort,
+        ),
         ("offer-expired", Checker::OfferExpired),
         ("offer-date-mismatch", Checker::OfferDateMismatch),
         ("footnote-conditions", Checker::FootnoteConditions),
         ("seller-focus", Checker::SellerFocus),
         ("evidence-expired", Checker::EvidenceExpired),
         ("front-matter-invalid", Checker::FrontMatterInvalid),
-        ("suppression-without-reason", Checker::SuppressionWithoutReason),
+        (
+            "suppression-without-reason",
+            Checker::SuppressionWithoutReason,
+        ),
         ("unused-suppression", Checker::UnusedSuppression),
     ];
 
@@ -190,6 +203,8 @@ pub struct Rule {
     pub origin: String,
     /// The pack (bundled name, or the file path for user packs).
     pub pack: String,
+    /// Byte offset of the rule's id in its pack file, for errors.
+    pub offset: usize,
     /// Turned off for the active jurisdiction.
     pub off: bool,
 }
@@ -212,12 +227,13 @@ pub fn load_pack(
     text: &str,
     jurisdiction: Jurisdiction,
 ) -> Result<Vec<Rule>, FileError> {
-    let file: PackFile = serde_yaml::from_str(text).map_err(|e| FileError::from_yaml(path, text, &e))?;
+    let file: PackFile =
+        serde_yaml::from_str(text).map_err(|e| FileError::from_yaml(path, text, &e))?;
     let mut rules = Vec::with_capacity(file.rules.len());
     let mut cursor = 0;
     for spec in file.rules {
         let at = locate_id(text, &spec.id, cursor);
-        cursor = at;
+        cursor = at + spec.id.len();
         rules.push(compile_rule(path, pack, text, at, spec, jurisdiction)?);
     }
     Ok(rules)
@@ -338,7 +354,10 @@ fn compile_rule(
     if checker.is_none() && spec.phrases.is_empty() && spec.patterns.is_empty() {
         return Err(err(
             &spec.id,
-            format!("rule `{}` has no `phrases`, `patterns` or `checker`", spec.id),
+            format!(
+                "rule `{}` has no `phrases`, `patterns` or `checker`",
+                spec.id
+            ),
             "matches nothing",
         ));
     }
@@ -422,6 +441,7 @@ fn compile_rule(
         good_examples: examples.good,
         origin: path.to_string(),
         pack: pack.to_string(),
+        offset: at,
         off,
     })
 }
@@ -431,8 +451,15 @@ fn scope(path: &str, text: &str, at: usize, within: &Option<String>) -> Result<S
         None => Ok(Scope::Sentence),
         Some(s) => Scope::parse(s).ok_or_else(|| {
             let (offset, len) = locate(text, &format!("within: {s}"), at);
-            FileError::at(path, text, offset, len, format!("unknown scope `{s}`"), "unknown scope")
-                .with_help("use sentence, paragraph or document")
+            FileError::at(
+                path,
+                text,
+                offset,
+                len,
+                format!("unknown scope `{s}`"),
+                "unknown scope",
+            )
+            .with_help("use sentence, paragraph or document")
         }),
     }
 }
@@ -441,10 +468,22 @@ fn check_regex(pattern: &str) -> Result<(), regex::Error> {
     user_regex(pattern).map(|_| ())
 }
 
-fn bad_regex(path: &str, text: &str, at: usize, id: &str, pattern: &str, e: &regex::Error) -> FileError {
+fn bad_regex(
+    path: &str,
+    text: &str,
+    at: usize,
+    id: &str,
+    pattern: &str,
+    e: &regex::Error,
+) -> FileError {
     let (offset, len) = locate(text, pattern, at);
     let detail = e.to_string();
-    let summary = detail.lines().last().unwrap_or("invalid regex").trim().to_string();
+    let summary = detail
+        .lines()
+        .last()
+        .unwrap_or("invalid regex")
+        .trim()
+        .to_string();
     FileError::at(
         path,
         text,
@@ -506,20 +545,18 @@ pub fn load(selection: &PackSelection) -> Result<Vec<Rule>, Error> {
     let wanted = |pack: &str| {
         pack == META_PACK
             || (pack == DEFAULT_PACK && selection.default_rules)
-            || (pack != DEFAULT_PACK
-                && selection.packs.iter().any(|p| p == pack || p == "all"))
+            || (pack != DEFAULT_PACK && selection.packs.iter().any(|p| p == pack || p == "all"))
     };
     let mut rules = Vec::new();
     let mut seen = HashSet::new();
     let mut add = |batch: Vec<Rule>, path: &str, text: &str| -> Result<(), Error> {
         for rule in batch {
             if !seen.insert(rule.id.clone()) {
-                let (offset, len) = locate(text, &rule.id, 0);
                 return Err(FileError::at(
                     path,
                     text,
-                    offset,
-                    len,
+                    rule.offset,
+                    rule.id.len(),
                     format!("duplicate rule id `{}`", rule.id),
                     "defined again here",
                 )
@@ -531,7 +568,12 @@ pub fn load(selection: &PackSelection) -> Result<Vec<Rule>, Error> {
         Ok(())
     };
     for embedded in EMBEDDED_PACKS.iter().filter(|p| wanted(p.pack)) {
-        let batch = load_pack(embedded.path, embedded.pack, embedded.text, selection.jurisdiction)?;
+        let batch = load_pack(
+            embedded.path,
+            embedded.pack,
+            embedded.text,
+            selection.jurisdiction,
+        )?;
         add(batch, embedded.path, embedded.text)?;
     }
     for root in &selection.extra {
@@ -585,7 +627,7 @@ mod tests {
     fn bad_regex_and_category_are_located() {
         let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    patterns: ['(unclosed']\n";
         let err = load_pack("p.yaml", "p", text, Jurisdiction::Us).unwrap_err();
-        assert_eq!((err.line, err.column), (7, 16), "{err}");
+        assert_eq!((err.line, err.column), (7, 17), "{err}");
         let text = text.replace("category: hype", "category: hyped");
         let err = load_pack("p.yaml", "p", &text, Jurisdiction::Us).unwrap_err();
         assert_eq!(err.line, 3, "{err}");

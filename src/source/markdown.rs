@@ -51,12 +51,8 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
                     }
                     cell_in_row += 1;
                 }
-                Tag::Strikethrough => {
-                    // A struck-through price is a former price: say so, as a reader would.
-                    if skip == 0 {
-                        out.push_synthetic("was ", start);
-                    }
-                }
+                // A struck-through price is a former price: say so, as a reader would.
+                Tag::Strikethrough if skip == 0 => out.push_synthetic("was ", start),
                 Tag::Paragraph
                 | Tag::Heading { .. }
                 | Tag::BlockQuote(_)
@@ -102,9 +98,13 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
                     out.push_decoded(&t, start..body_start + range.end);
                 }
             }
-            Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) if skip == 0 => out.space(),
+            Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) if skip == 0 => {
+                out.space()
+            }
             Event::SoftBreak | Event::HardBreak if skip == 0 => out.space(),
-            Event::InlineHtml(h) if skip == 0 && h.trim_start().to_ascii_lowercase().starts_with("<br") => {
+            Event::InlineHtml(h)
+                if skip == 0 && h.trim_start().to_ascii_lowercase().starts_with("<br") =>
+            {
                 out.space()
             }
             _ => {}
@@ -132,7 +132,9 @@ mod tests {
 
     #[test]
     fn code_and_urls_are_not_copy() {
-        let p = prose("Text `while supplies last`\n\n```\nlimited time\n```\n\n<https://best.example>\n\n    indented best\n");
+        let p = prose(
+            "Text `while supplies last`\n\n```\nlimited time\n```\n\n<https://best.example>\n\n    indented best\n",
+        );
         assert!(!p.text.contains("supplies"), "{}", p.text);
         assert!(!p.text.contains("limited"), "{}", p.text);
         assert!(!p.text.contains("best"), "{}", p.text);

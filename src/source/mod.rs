@@ -102,7 +102,9 @@ pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
 pub fn split_front_matter(text: &str) -> Option<FrontMatter> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let fence = text[start..first_line_end].trim_end_matches('\r').trim_end();
+    let fence = text[start..first_line_end]
+        .trim_end_matches('\r')
+        .trim_end();
     let toml = match fence {
         "---" => false,
         "+++" => true,
@@ -120,11 +122,14 @@ pub fn split_front_matter(text: &str) -> Option<FrontMatter> {
             let raw = &text[content.clone()];
             let (value, error) = if toml {
                 match raw.parse::<toml::Table>() {
-                    Ok(table) => (Some(crate::facts::from_toml(toml::Value::Table(table))), None),
+                    Ok(table) => (
+                        Some(crate::facts::from_toml(toml::Value::Table(table))),
+                        None,
+                    ),
                     Err(e) => {
-                        let span = e
-                            .span()
-                            .map_or(content.start..content.start, |s| content.start + s.start..content.start + s.end);
+                        let span = e.span().map_or(content.start..content.start, |s| {
+                            content.start + s.start..content.start + s.end
+                        });
                         (
                             None,
                             Some(FrontMatterError {
@@ -191,8 +196,10 @@ pub fn push_copy(builder: &mut ProseBuilder, text: &str, source_start: usize) {
 /// Byte ranges of bare URLs and e-mail addresses in `text`.
 fn url_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     static URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]'”]|\b[\w.+-]+@[\w-]+\.[\w.-]*\w")
-            .expect("a fixed, valid regex")
+        regex::Regex::new(
+            r"(?i)\b(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]'”]|\b[\w.+-]+@[\w-]+\.[\w.-]*\w",
+        )
+        .expect("a fixed, valid regex")
     });
     // Cheap test first: most text has no URL at all.
     let maybe = text.contains("://") || text.contains("www.") || text.contains('@');
@@ -230,13 +237,20 @@ mod tests {
     fn toml_front_matter() {
         let text = "+++\n[offer]\nends = \"2026-12-31\"\n+++\nBody";
         let fm = split_front_matter(text).unwrap();
-        assert_eq!(fm.value.unwrap()["offer"]["ends"].as_str(), Some("2026-12-31"));
+        assert_eq!(
+            fm.value.unwrap()["offer"]["ends"].as_str(),
+            Some("2026-12-31")
+        );
     }
 
     #[test]
     fn urls_are_not_copy() {
         let mut b = ProseBuilder::new();
-        push_copy(&mut b, "See https://x.com/best-deal or mail best@shop.com now", 0);
+        push_copy(
+            &mut b,
+            "See https://x.com/best-deal or mail best@shop.com now",
+            0,
+        );
         let prose = b.finish();
         assert!(!prose.text.contains("best"), "{}", prose.text);
     }

@@ -244,7 +244,9 @@ impl ProseBuilder {
                 self.prose.blocks.push(start..end);
             } else {
                 // An empty block: take back its separator.
-                self.prose.text.truncate(start.saturating_sub(BLOCK_SEPARATOR.len()));
+                self.prose
+                    .text
+                    .truncate(start.saturating_sub(BLOCK_SEPARATOR.len()));
             }
         }
         self.pending_space = false;

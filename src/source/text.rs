@@ -41,7 +41,12 @@ fn bullet_len(line: &str) -> usize {
         }
     }
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    if (1..=3).contains(&digits) && matches!(line.as_bytes().get(digits..digits + 2), Some([b'.' | b')', b' '])) {
+    if (1..=3).contains(&digits)
+        && matches!(
+            line.as_bytes().get(digits..digits + 2),
+            Some([b'.' | b')', b' '])
+        )
+    {
         return digits + 2;
     }
     0

@@ -1,0 +1,514 @@
+//! The command line as users and scripts meet it: exit codes, formats, stdin,
+//! config discovery, init, explain and rule-pack errors, through the real binary.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const TODAY: &str = "2026-11-27";
+
+fn starter() -> String {
+    format!("{}/tests/data/starter.yaml", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `claimlint check` with the frozen starter pack only, isolated from any config.
+fn check(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("claimlint").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1").args([
+        "check",
+        "--no-default-rules",
+        "--rules",
+        &starter(),
+        "--today",
+        TODAY,
+    ]);
+    cmd
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let out = check(dir)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn rules_fired(report: &Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+#[test]
+fn exit_codes_zero_one_two() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "clean.md", "Fresh bread every morning.\n");
+    check(dir.path()).arg("clean.md").assert().code(0);
+    write(dir.path(), "claim.md", "Hurry, while supplies last!\n");
+    check(dir.path()).arg("claim.md").assert().code(1);
+    // Missing path, unknown selector, bad date: usage errors.
+    check(dir.path())
+        .arg("missing.md")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.md"));
+    check(dir.path())
+        .args(["claim.md", "--select", "nope"])
+        .assert()
+        .code(2);
+    check(dir.path())
+        .args(["claim.md", "--today", "27/11/2026"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn fail_on_threshold() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "info.md", "The best loaf.\n");
+    check(dir.path()).arg("info.md").assert().code(0);
+    check(dir.path())
+        .args(["info.md", "--fail-on", "info"])
+        .assert()
+        .code(1);
+    write(dir.path(), "warn.md", "While supplies last.\n");
+    check(dir.path())
+        .args(["warn.md", "--fail-on", "error"])
+        .assert()
+        .code(0);
+    check(dir.path())
+        .args(["warn.md", "--fail-on", "never"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn json_report_has_contract_fields_and_character_columns() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "a.md", "“Café” é — while supplies last.\n");
+    let report = json(dir.path(), &["a.md"]);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["files"], 1);
+    let d = &report["diagnostics"][0];
+    for key in [
+        "rule",
+        "category",
+        "severity",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "byte_start",
+        "byte_end",
+        "matched",
+        "message",
+        "help",
+        "references",
+    ] {
+        assert!(!d[key].is_null(), "missing {key}: {d}");
+    }
+    assert_eq!(d["rule"], "scarcity/while-supplies-last");
+    assert_eq!(d["matched"], "while supplies last");
+    assert_eq!(d["line"], 1);
+    assert_eq!(d["column"], 12, "columns count characters, not bytes");
+    assert_eq!(d["end_column"], 31);
+    let text = fs::read_to_string(dir.path().join("a.md")).unwrap();
+    let (s, e) = (
+        d["byte_start"].as_u64().unwrap() as usize,
+        d["byte_end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[s..e], "while supplies last");
+}
+
+#[test]
+fn diagnostics_sorted_by_path_then_position() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "b.md", "Limited time. While supplies last.\n");
+    write(
+        dir.path(),
+        "a/z.md",
+        "While supplies last.\n\nToday only.\n",
+    );
+    let report = json(dir.path(), &["."]);
+    let keys: Vec<(String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["byte_start"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    assert_eq!(keys[0].0, "a/z.md");
+}
+
+#[test]
+fn stdin_with_and_without_a_name() {
+    let dir = TempDir::new().unwrap();
+    let out = check(dir.path())
+        .args(["-", "--format", "json", "--stdin-filename", "site/promo.md"])
+        .write_stdin("Limited time offer!\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["path"], "site/promo.md");
+    check(dir.path())
+        .arg("-")
+        .write_stdin("Nothing to see.\n")
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn facts_in_front_matter_clear_findings_and_expired_offers_are_errors() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "stock.md",
+        "---\noffer:\n  stock: 500\n---\nWhile supplies last.\n",
+    );
+    check(dir.path()).arg("stock.md").assert().code(0);
+    write(
+        dir.path(),
+        "old.md",
+        "---\noffer:\n  ends: 2026-10-31\n---\nLimited time: 20% off.\n",
+    );
+    let report = json(dir.path(), &["old.md"]);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["rule"], "urgency/offer-expired");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["line"], 3, "points at the ends: line in front matter");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("27 days before 2026-11-27"),
+        "{d}"
+    );
+}
+
+#[test]
+fn malformed_front_matter_is_a_finding_and_the_body_is_still_linted() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "bad.md",
+        "---\noffer: [1,\n---\nWhile supplies last.\n",
+    );
+    let report = json(dir.path(), &["bad.md"]);
+    let rules = rules_fired(&report);
+    assert!(
+        rules.contains(&"meta/front-matter-invalid".to_string()),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&"scarcity/while-supplies-last".to_string()),
+        "{rules:?}"
+    );
+    write(
+        dir.path(),
+        "open.md",
+        "---\ntitle: x\nWhile supplies last.\n",
+    );
+    let report = json(dir.path(), &["open.md"]);
+    let first = &report["diagnostics"][0];
+    assert_eq!(first["rule"], "meta/front-matter-invalid");
+    assert_eq!(first["line"], 1);
+}
+
+#[test]
+fn claims_split_by_markup_are_found_and_code_is_not() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "split.md",
+        "Buy now while **supplies** last.\n\nA [limited time](https://x.example/offer) deal.\n",
+    );
+    let report = json(dir.path(), &["split.md"]);
+    assert_eq!(
+        rules_fired(&report),
+        vec!["scarcity/while-supplies-last", "urgency/limited-time"]
+    );
+    assert_eq!(
+        report["diagnostics"][0]["matched"],
+        "while **supplies** last"
+    );
+    write(
+        dir.path(),
+        "code.md",
+        "Use `while supplies last` here.\n\n```\nlimited time\n```\n\n    today only\n\nSee https://shop.example/limited-time and <https://x.example/today-only>.\n",
+    );
+    check(dir.path()).arg("code.md").assert().code(0);
+}
+
+#[test]
+fn exceptions_and_evidence() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "cotton.md",
+        "Made from 100% cotton. Best regards.\n",
+    );
+    check(dir.path())
+        .args(["cotton.md", "--fail-on", "info"])
+        .assert()
+        .code(0);
+    write(dir.path(), "pct.md", "100% satisfaction.\n");
+    check(dir.path()).arg("pct.md").assert().code(1);
+    write(
+        dir.path(),
+        "ev.md",
+        "---\nevidence:\n  - claim: best\n    source: Which? 2026\n---\nThe best kettle.\n",
+    );
+    check(dir.path())
+        .args(["ev.md", "--fail-on", "info"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn suppression_comments() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "s.md",
+        "<!-- claimlint-disable-next-line scarcity -- 200 units, OPS-7 -->\nWhile supplies last.\n\n<!-- claimlint-disable-next-line urgency -->\nToday only.\n\n<!-- claimlint-disable hype -- approved -->\nNothing here.\n<!-- claimlint-enable hype -->\n",
+    );
+    let report = json(dir.path(), &["s.md"]);
+    let rules = rules_fired(&report);
+    assert_eq!(
+        rules,
+        vec!["meta/suppression-without-reason", "meta/unused-suppression"],
+        "{report}"
+    );
+    assert_eq!(report["summary"]["suppressed"], 2);
+    assert_eq!(report["suppressed"][0]["justification"], "200 units, OPS-7");
+}
+
+#[test]
+fn select_and_ignore_by_id_and_category() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "x.md", "While supplies last. Limited time.\n");
+    let only = json(dir.path(), &["x.md", "--select", "urgency"]);
+    assert_eq!(rules_fired(&only), vec!["urgency/limited-time"]);
+    let dropped = json(
+        dir.path(),
+        &["x.md", "--ignore", "urgency/limited-time,hype"],
+    );
+    assert_eq!(rules_fired(&dropped), vec!["scarcity/while-supplies-last"]);
+}
+
+#[test]
+fn config_discovery_facts_by_glob_and_excludes() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "claimlint.yaml",
+        "exclude: [drafts]\nfacts:\n  - files: \"news/*.txt\"\n    offer:\n      stock: 40\nseverity:\n  scarcity: error\n",
+    );
+    write(dir.path(), "news/a.txt", "While supplies last.\n");
+    write(dir.path(), "drafts/b.md", "While supplies last.\n");
+    write(dir.path(), "site/c.md", "While supplies last.\n");
+    write(dir.path(), "node_modules/d.md", "While supplies last.\n");
+    write(dir.path(), ".gitignore", "node_modules/\n");
+    // Run from a sub-folder: the config is found upward.
+    let sub = dir.path().join("site");
+    let report = json(&sub, &[".."]);
+    let paths: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["../site/c.md"], "{report}");
+    assert_eq!(report["diagnostics"][0]["severity"], "error");
+}
+
+#[test]
+fn bad_config_is_exit_two_with_position() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "claimlint.yaml",
+        "select: []\nfail_on: warning\n",
+    );
+    write(dir.path(), "a.md", "x\n");
+    check(dir.path()).arg("a.md").assert().code(2).stderr(
+        predicate::str::contains("claimlint.yaml:2:1").and(predicate::str::contains("fail_on")),
+    );
+}
+
+#[test]
+fn bad_rule_packs_name_file_line_and_column() {
+    let dir = TempDir::new().unwrap();
+    let cases = [
+        (
+            "key.yaml",
+            "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    phrase: [x]\n",
+            "key.yaml:7:5",
+            "unknown field",
+        ),
+        (
+            "cat.yaml",
+            "rules:\n  - id: a/b\n    category: hyped\n    severity: info\n    message: m\n    help: h\n    phrases: [x]\n",
+            "cat.yaml:3:5",
+            "unknown category",
+        ),
+        (
+            "re.yaml",
+            "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    patterns: ['a(b']\n",
+            "re.yaml:7:17",
+            "invalid regex",
+        ),
+        (
+            "dup.yaml",
+            "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    phrases: [x]\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    phrases: [y]\n",
+            "dup.yaml:8:9",
+            "duplicate rule id",
+        ),
+        (
+            "yaml.yaml",
+            "rules:\n  - id: a/b\n    category: [hype\n",
+            "yaml.yaml:",
+            "rules",
+        ),
+    ];
+    for (name, text, location, message) in cases {
+        write(dir.path(), name, text);
+        let out = Command::cargo_bin("claimlint")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .args(["check", "--no-default-rules", "--rules", name, "."])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(location),
+            "{name}: expected {location} in {stderr}"
+        );
+        assert!(
+            stderr.contains(message),
+            "{name}: expected {message} in {stderr}"
+        );
+    }
+}
+
+#[test]
+fn init_writes_a_starter_and_refuses_to_overwrite() {
+    let dir = TempDir::new().unwrap();
+    let mut cmd = Command::cargo_bin("claimlint").unwrap();
+    cmd.current_dir(dir.path()).arg("init").assert().code(0);
+    let written = fs::read_to_string(dir.path().join("claimlint.yaml")).unwrap();
+    assert!(written.contains("jurisdiction: us"));
+    fs::write(dir.path().join("claimlint.yaml"), "# mine\n").unwrap();
+    let mut again = Command::cargo_bin("claimlint").unwrap();
+    again
+        .current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("will not overwrite"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("claimlint.yaml")).unwrap(),
+        "# mine\n"
+    );
+    // The starter is a valid config that check accepts.
+    fs::remove_file(dir.path().join("claimlint.yaml")).unwrap();
+    Command::cargo_bin("claimlint")
+        .unwrap()
+        .current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .code(0);
+    write(dir.path(), "a.md", "Fresh bread.\n");
+    check(dir.path()).arg("a.md").assert().code(0);
+}
+
+#[test]
+fn explain_and_rules_list_the_bundled_rules() {
+    let mut cmd = Command::cargo_bin("claimlint").unwrap();
+    cmd.args(["explain", "scarcity/while-supplies-last"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("scarcity").and(predicate::str::contains("How to fix it")),
+        );
+    Command::cargo_bin("claimlint")
+        .unwrap()
+        .args(["explain", "no/such-rule"])
+        .assert()
+        .code(2);
+    let out = Command::cargo_bin("claimlint")
+        .unwrap()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert!(list.iter().any(|r| r["id"] == "urgency/offer-expired"));
+    for r in list {
+        assert!(r["summary"].as_str().is_some_and(|s| !s.is_empty()), "{r}");
+    }
+}
+
+#[test]
+fn output_file_is_written_and_stdout_stays_empty() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "a.md", "Limited time.\n");
+    check(dir.path())
+        .args(["a.md", "--format", "json", "--output", "report.json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    let report: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["diagnostics"][0]["rule"], "urgency/limited-time");
+}
+
+#[test]
+fn summary_line_on_stderr() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "a.md", "Limited time. While supplies last.\n");
+    check(dir.path()).arg("a.md").assert().code(1).stderr(
+        predicate::str::is_match(r"Checked 1 file in \d+ ms: 0 errors, 2 warnings, 0 infos")
+            .unwrap(),
+    );
+}
+
+#[test]
+fn bundled_rule_examples_all_behave() {
+    let out = Command::cargo_bin("claimlint")
+        .unwrap()
+        .args(["test", "--pack", "all", "--isolated", "--today", TODAY])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
