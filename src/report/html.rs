@@ -354,10 +354,13 @@ impl<'a> Page<'a> {
             );
         }
         if let Some(s) = &d.suppressed {
+            let reason = match s.justification.trim() {
+                "" => "no reason given".to_string(),
+                reason => esc(reason),
+            };
             let _ = writeln!(
                 html,
-                "<p class=\"waiver\"><strong>Waived:</strong> {}</p>",
-                esc(&s.justification)
+                "<p class=\"waiver\"><strong>Waived by a suppression comment:</strong> {reason}</p>"
             );
         }
         html.push_str("</li>\n");

@@ -194,6 +194,7 @@ fn result(d: &Diagnostic, rule_index: usize, occurrence: usize) -> Value {
             .collect();
     }
     result["suppressions"] = match &d.suppressed {
+        Some(s) if s.justification.trim().is_empty() => json!([{ "kind": "inSource" }]),
         Some(s) => json!([{ "kind": "inSource", "justification": s.justification }]),
         // An empty list says "known not to be suppressed"; absence would mean "unknown".
         None => json!([]),
@@ -450,6 +451,17 @@ mod tests {
         assert_eq!(
             r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "file:///abs/dir/a%20b.md"
+        );
+
+        // A comment without a reason waives the finding but justifies nothing.
+        let mut d = diag("r/x", "a.md", 1, "x");
+        d.suppressed = Some(Suppression {
+            justification: String::new(),
+        });
+        let v = render_value(&[d], &[]);
+        assert_eq!(
+            v["runs"][0]["results"][0]["suppressions"],
+            json!([{ "kind": "inSource" }])
         );
     }
 
