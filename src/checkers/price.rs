@@ -13,13 +13,25 @@
 //!   declared `offer.regular_price`, a reference or reduction with no declared regular
 //!   price, and a regular price declared for a shorter period than the jurisdiction needs.
 //!
+//! How it reads a unit: each amount gets a role from the cue words around it (`was`,
+//! `RRP`, `now`, `from`, `save`, `… off`, `… usually`), or from its neighbour when it has
+//! none ("$249 $99: 60% off", "£35 (was £50)"); a reference and a current price then form
+//! a pair, and each reduction claim is checked against the nearest pair. Percentages are
+//! rounded in ads, so a claim passes within one point, and a claim below the real saving
+//! always passes; hedged claims ("up to", "from", "extra", "20–30%") are never checked.
+//!
+//! Known limits, kept on purpose: the words are English; amounts with a plain space as
+//! thousands separator ("1 299 €") are not read; a sentence with several products is
+//! compared with the one declared regular price; "The bill was $120" reads as a former
+//! price, since "was $X" is one.
+//!
 //! What it must not do: decide severity or whether a finding is reported (the engine and
 //! the rule pack do), read files or front matter (the engine passes `PriceFacts`), know
 //! about jurisdictions beyond the day count it is given, or look beyond the one unit it is
 //! handed. It is pure and does no I/O: the same text and facts always give the same
 //! findings. It must never panic, whatever the input, and must stay linear in the unit's
 //! length: matching is done by the `regex` crate, which guarantees that, and every
-//! look-around here is bounded to a few dozen bytes.
+//! look-around here is anchored beside a match and stops within a few words.
 
 use regex::{Captures, Regex};
 use std::ops::Range;
@@ -44,8 +56,13 @@ pub enum Currency {
     Other,
 }
 
+/// Days a regular price must have been charged when no jurisdiction says otherwise (US).
+pub const DEFAULT_REFERENCE_DAYS: i64 = 28;
+
 /// What the copy declares in front matter (all optional).
-#[derive(Debug, Clone, Default)]
+///
+/// `PriceFacts::default()` declares nothing and uses the US period of 28 days.
+#[derive(Debug, Clone)]
 pub struct PriceFacts {
     /// `offer.regular_price` in minor units.
     pub regular_price_minor: Option<i64>,
@@ -53,6 +70,16 @@ pub struct PriceFacts {
     pub regular_price_since_days: Option<i64>,
     /// Jurisdiction: eu 30, uk 28, us 28 (default).
     pub required_reference_days: i64,
+}
+
+impl Default for PriceFacts {
+    fn default() -> Self {
+        PriceFacts {
+            regular_price_minor: None,
+            regular_price_since_days: None,
+            required_reference_days: DEFAULT_REFERENCE_DAYS,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -341,7 +368,7 @@ const ISO: &str = "USD|GBP|EUR|CAD|AUD|NZD|CHF|JPY|SEK|NOK|DKK|PLN|CZK|INR|HKD|S
 
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<sym>\b(?:US|CA|C|AU|A|NZ|HK)\$|\$|£|€|¥|₹)\s?(?P<n1>{NUM})|\b(?P<iso>{ISO})\s?(?P<n2>{NUM})|(?P<n3>{NUM})\s?(?P<suf>€|£|\$|\b(?:{ISO})\b)|\b(?P<pence>\d{{1,2}})p\b"
+        r"(?P<sym>\b(?:US|CA|C|AU|A|NZ|HK)\$|\$|£|€|¥|₹)\s?(?P<n1>{NUM})|\b(?P<iso>{ISO})\s?(?P<n2>{NUM})|(?P<n3>{NUM})\s?(?P<suf>€|£|\$|\b(?:{ISO})\b)|\b(?P<pence>\d{{1,2}})p\b|\b(?P<cents>\d{{1,2}})¢"
     ))
     .expect("the money pattern is a constant and compiles")
 });
@@ -425,16 +452,20 @@ fn money_from_captures(text: &str, caps: &Captures) -> (Option<MoneyMatch>, usiz
         });
         return (m, whole.end());
     }
-    if let Some(pence) = caps.name("pence") {
-        // Pence only as a one- or two-digit amount: "720p" and "1080p" are resolutions.
+    let small = caps
+        .name("pence")
+        .map(|m| (m, "GBP"))
+        .or_else(|| caps.name("cents").map(|m| (m, "USD")));
+    if let Some((digits, code)) = small {
+        // Only one- or two-digit amounts: "720p" and "1080p" are video resolutions.
         let glued_before = before.is_some_and(|c| matches!(c, '.' | ',' | '£' | '$' | '€'));
         if glued_before {
             return (None, whole.end());
         }
-        let m = pence.as_str().parse::<i64>().ok().map(|minor| MoneyMatch {
+        let m = digits.as_str().parse::<i64>().ok().map(|minor| MoneyMatch {
             span: whole.range(),
             minor,
-            currency: Denomination::from_code("GBP"),
+            currency: Denomination::from_code(code),
             has_decimals: true,
         });
         return (m, whole.end());
@@ -540,7 +571,7 @@ static PREFIX_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 static SUFFIX_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\A\s*\(?\s*(?:(?P<external>rrp|msrp|srp|list\s+price|retail\s+price|retail\s+value)\b|(?P<off>off|discount)(?:\z|[^\w\-])|(?P<former>usually|normally|regularly|previously|originally|regular\s+price|full\s+price)\b|(?P<current>now|today|tonight|this\s+(?:week|weekend|month)|sale\s+price)\b)",
+        r"(?i)\A\s*\(?\s*(?:(?P<external>rrp|msrp|srp|list\s+price|retail\s+price|retail\s+value|elsewhere)\b|(?P<off>off|discount)(?:\z|[^\w\-])|(?P<former>usually|normally|regularly|previously|originally|regular\s+price|full\s+price)\b|(?P<current>now|today|tonight|this\s+(?:week|weekend|month)|sale\s+price)\b)",
     )
     .expect("the suffix cue pattern is a constant and compiles")
 });
@@ -634,9 +665,9 @@ fn suffix_cue(text: &str, end: usize, ceiling: usize) -> Option<(SuffixCue, usiz
         .iter()
         .find_map(|(name, kind)| caps.name(name).map(|m| (*kind, m)))?;
     let cue_end = end + m.end();
-    // In "$249 now only $99" the "now" introduces the next price; it says nothing about
-    // $249.
-    let introduces_next = matches!(kind, SuffixCue::Former | SuffixCue::Current)
+    // In "$249 now only $99" the "now" introduces the next price, and in "£899 (RRP
+    // £1,299)" the "RRP" does; neither says anything about the price before it.
+    let introduces_next = kind != SuffixCue::Off
         && (PRICE_START.is_match(&text[cue_end..])
             || ceiling < text.len()
                 && text
@@ -1277,10 +1308,7 @@ mod tests {
     use super::*;
 
     fn us() -> PriceFacts {
-        PriceFacts {
-            required_reference_days: 28,
-            ..PriceFacts::default()
-        }
+        PriceFacts::default()
     }
 
     fn declared(regular_minor: i64) -> PriceFacts {
@@ -1399,6 +1427,10 @@ mod tests {
                 ("99p".to_string(), 99, Currency::Gbp),
             ]
         );
+        assert_eq!(
+            prices("only 99¢"),
+            vec![("99¢".to_string(), 99, Currency::Usd)]
+        );
     }
 
     #[test]
@@ -1515,6 +1547,41 @@ mod tests {
                 check(text, &us())
             );
             assert_eq!(check(text, &us()).len(), 1, "{text:?}: one reference claim");
+        }
+    }
+
+    #[test]
+    fn everyday_sale_sentences() {
+        for (text, expected) in [
+            ("Sofa £899 (RRP £1,299), 30% off", None),
+            (
+                "Sofa £899 (RRP £1,299), 40% off",
+                Some(("40% off", 40.0, 30.8)),
+            ),
+            ("Normally $50, $40 for members: 20% off", None),
+            (
+                "Normally $50, $40 for members: 25% off",
+                Some(("25% off", 25.0, 20.0)),
+            ),
+            ("15% off for students: $85 instead of $100", None),
+            ("Subscribe and save 10%: $18 instead of $20", None),
+            ("Our price £899 vs £1,299 elsewhere — 31% less", None),
+            ("Price drop! $40 (was $50), save 20%", None),
+            (
+                "Chairs were $120, now $90, and tables were $300, now $225, all 25% off",
+                None,
+            ),
+            ("Members save 10%, so a $50 jacket costs $45", None),
+            (
+                "Annual plan: $96/year (save $24 vs monthly at $10/month)",
+                None,
+            ),
+        ] {
+            let expected = expected
+                .map(|(span, claimed, actual)| arith(span, claimed, actual))
+                .unwrap_or_default();
+            assert_eq!(arithmetic(text), expected, "{text:?}");
+            assert!(savings(text).is_empty(), "{text:?}");
         }
     }
 
@@ -1988,6 +2055,26 @@ mod tests {
                     }
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn default_facts_use_the_us_period() {
+        assert_eq!(PriceFacts::default().required_reference_days, 28);
+        let facts = PriceFacts {
+            regular_price_minor: Some(8_000),
+            regular_price_since_days: Some(27),
+            ..PriceFacts::default()
+        };
+        assert_eq!(
+            check("Was $80, now $60", &facts),
+            vec![(
+                "Was $80, now $60".to_string(),
+                PriceIssue::ReferencePeriodTooShort {
+                    days: 27,
+                    required: 28
+                }
+            )]
         );
     }
 
