@@ -278,6 +278,56 @@ fn dom_has_every_finding_and_no_injected_code_ran() {
 }
 
 #[test]
+fn a_link_to_a_finding_opens_its_explanation() {
+    let Some(chromium) = chromium() else {
+        skip_or_fail("chromium is not installed (scripts/install-test-tools.sh)");
+        return;
+    };
+    let report = report();
+    let work = report.dir.path();
+    // The summary links to #f-N; arriving there pins the card with that note.
+    let target = report
+        .findings
+        .iter()
+        .position(|(rule, _)| rule == "test/supplies")
+        .expect("a test/supplies finding")
+        + 1;
+    let page = PathBuf::from(format!("{}#f-{target}", report.html.display()));
+    let dom_path = work.join("dom-hash.html");
+    run_chromium(
+        &chromium,
+        work,
+        &["--dump-dom".into(), "--virtual-time-budget=2000".into()],
+        &page,
+        &dom_path,
+    );
+    let dom = std::fs::read_to_string(&dom_path).unwrap();
+    let card_start = dom.find("<div id=\"card\"").expect("the card");
+    let card = &dom[card_start..card_start + dom[card_start..].find("</ul>").unwrap()];
+    assert!(
+        card.contains("class=\"card pinned\""),
+        "card not opened: {card}"
+    );
+    assert!(!card.contains(" hidden"), "{card}");
+    assert!(
+        card.contains("Scarcity claim without a declared stock"),
+        "{card}"
+    );
+    assert!(
+        card.contains("Declare offer.stock in front matter."),
+        "{card}"
+    );
+    assert!(card.contains("UCPD Annex I(7)"), "{card}");
+    let id = dom.find(&format!("id=\"f-{target}\"")).unwrap();
+    let tag_start = dom[..id].rfind("<mark").unwrap();
+    let tag = &dom[tag_start..id + dom[id..].find('>').unwrap()];
+    assert!(
+        tag.contains(" active"),
+        "the highlight is not marked active: {tag}"
+    );
+}
+
+#[test]
 fn screenshot_and_pdf_render() {
     let Some(chromium) = chromium() else {
         skip_or_fail("chromium is not installed (scripts/install-test-tools.sh)");
