@@ -14,6 +14,10 @@ use crate::diagnostic::{Category, Diagnostic, Severity};
 /// Files with more findings than this are wrapped in `<details>`.
 const COLLAPSE_OVER: usize = 10;
 
+/// Bytes for the per-file tables. GitHub rejects comments over 65,536
+/// characters; the heading, totals and closing note fit in what is left.
+const TABLES_BUDGET: usize = 60_000;
+
 pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     let active: Vec<&Diagnostic> = input.active().collect();
     let waived = input.diagnostics.len() - active.len();
@@ -69,45 +73,74 @@ pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     for d in &active {
         by_file.entry(&d.path).or_default().push(d);
     }
+    // Tables go into a string first: GitHub refuses a comment over its size
+    // limit, so rows stop at a budget and the rest are counted instead.
+    let mut tables = String::new();
+    let mut omitted = 0;
     for (path, findings) in by_file {
+        if omitted > 0 {
+            omitted += findings.len();
+            continue;
+        }
         let collapse = findings.len() > COLLAPSE_OVER;
         let count = plural(findings.len(), "finding", "findings");
-        if collapse {
-            writeln!(
-                out,
-                "\n<details>\n<summary><code>{}</code>: {count}</summary>",
+        let mut table = if collapse {
+            format!(
+                "\n<details>\n<summary><code>{}</code>: {count}</summary>\n",
                 html_text(path)
-            )?;
+            )
         } else {
-            writeln!(out, "\n### {} ({count})", cell(path))?;
-        }
-        writeln!(out, "\n| Line | Severity | Rule | Claim | Message | Fix |")?;
-        writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
-        for d in findings {
-            let mut fix = cell(&d.help);
-            if !d.references.is_empty() {
-                fix.push_str(&format!(
-                    "<br><sub>{}</sub>",
-                    cell(&d.references.join("; "))
-                ));
+            format!("\n### {} ({count})\n", cell(path))
+        };
+        table.push_str("\n| Line | Severity | Rule | Claim | Message | Fix |\n");
+        table.push_str("| --- | --- | --- | --- | --- | --- |\n");
+        let end = if collapse { "\n</details>\n" } else { "" };
+        let mut shown = 0;
+        for d in &findings {
+            let row = row(d);
+            if tables.len() + table.len() + row.len() + end.len() > TABLES_BUDGET {
+                break;
             }
-            writeln!(
-                out,
-                "| {}:{} | {} | {} | {} | {} | {} |",
-                d.start.line,
-                d.start.column,
-                d.severity,
-                cell(&d.rule),
-                cell(&format!("“{}”", d.matched)),
-                cell(&d.message),
-                fix
-            )?;
+            table.push_str(&row);
+            shown += 1;
         }
-        if collapse {
-            writeln!(out, "\n</details>")?;
+        omitted += findings.len() - shown;
+        if shown > 0 {
+            tables.push_str(&table);
+            tables.push_str(end);
         }
     }
+    out.write_all(tables.as_bytes())?;
+    if omitted > 0 {
+        writeln!(
+            out,
+            "\n{} not listed: the comment would be too long for GitHub. \
+             The `sarif`, `html` and `concise` formats list every finding.",
+            plural(omitted, "more finding", "more findings")
+        )?;
+    }
     Ok(())
+}
+
+/// One table row.
+fn row(d: &Diagnostic) -> String {
+    let mut fix = cell(&d.help);
+    if !d.references.is_empty() {
+        fix.push_str(&format!(
+            "<br><sub>{}</sub>",
+            cell(&d.references.join("; "))
+        ));
+    }
+    format!(
+        "| {}:{} | {} | {} | {} | {} | {} |\n",
+        d.start.line,
+        d.start.column,
+        d.severity,
+        cell(&d.rule),
+        cell(&format!("\u{201c}{}\u{201d}", d.matched)),
+        cell(&d.message),
+        fix
+    )
 }
 
 fn severity_slot(severity: Severity) -> usize {
@@ -199,6 +232,22 @@ mod tests {
         ), "{md}");
         assert!(md.contains("| free | 0 | 1 | 0 | 1 |"));
         assert!(md.contains("### a.md (1 finding)"));
+    }
+
+    #[test]
+    fn stays_under_githubs_comment_limit() {
+        let mut many: Vec<_> = (1..=2000).map(|l| diag("big.md", l)).collect();
+        many.push(diag("z.md", 1));
+        let md = render_str(&many);
+        assert!(md.len() < 65_536, "{} bytes", md.len());
+        assert!(md.contains("**2001 findings**"));
+        let shown = md.matches("| warning | free/conditions |").count();
+        assert!(shown > 100, "{shown} rows");
+        assert!(md.contains(&format!("\n{} more findings not listed", 2001 - shown)));
+        assert!(md.trim_end().ends_with("list every finding."));
+        assert!(!md.contains("z.md"), "later files are left out whole");
+        // The collapsed file that was cut short is still closed.
+        assert!(md.contains("</details>"));
     }
 
     #[test]
