@@ -497,10 +497,13 @@ impl CopyWriter<'_, '_> {
     fn open(&mut self, h: &Highlight<'_>, end: usize) {
         let d = h.diagnostic;
         if h.related {
+            // Same filter attributes as the finding, so both switch off together.
             let _ = write!(
                 self.html,
-                "<mark class=\"related sev-{}\" data-for=\"{}\" title=\"Related to finding {}\">",
-                d.severity, h.n, h.n
+                "<mark {} data-for=\"{}\" title=\"Belongs to finding {}\">",
+                item_attributes(h.n, d, "related"),
+                h.n,
+                h.n
             );
             return;
         }
@@ -607,7 +610,8 @@ mark.finding.sev-info::after{background:var(--info)}
 mark.finding.long{background:none}
 mark.finding.point::before{content:"\25B2";font-size:.7em;color:var(--muted)}
 mark.finding:focus,mark.finding:target,mark.finding.active{outline:2px solid #3b3bd1;outline-offset:1px}
-mark.related{border-bottom:2px dotted var(--muted);background:#eeeef3}
+mark.related{border-bottom:2px dotted var(--muted);background:#eeeef3;cursor:pointer}
+mark.related.off{background:none;border-bottom:0;cursor:auto}
 mark.finding.waived{background:#ececec;border-bottom:2px solid #aaa;color:#555}
 mark.finding.waived::after{background:#888}
 mark.finding.off,mark.finding.off.waived{background:none;border-bottom:0;color:inherit;cursor:auto;outline:0}
@@ -655,6 +659,9 @@ const JS: &str = r#"
 
   function visibleFinding(el) {
     var m = el && el.closest ? el.closest('mark.finding') : null;
+    // A related place (a footnote, say) stands for its finding.
+    var related = el && el.closest ? el.closest('mark.related') : null;
+    if (!m && related) m = document.getElementById('f-' + related.getAttribute('data-for'));
     while (m && m.classList.contains('off')) {
       m = m.parentElement ? m.parentElement.closest('mark.finding') : null;
     }
@@ -670,7 +677,7 @@ const JS: &str = r#"
     return list;
   }
 
-  function show(m, pin) {
+  function show(m, pin, anchor) {
     clearTimeout(hideTimer);
     active.forEach(function (e) { e.classList.remove('active'); });
     active = stack(m);
@@ -688,8 +695,9 @@ const JS: &str = r#"
     pinned = pin ? m : null;
     card.classList.toggle('pinned', !!pin);
     card.hidden = false;
-    var rects = m.getClientRects();
-    var r = rects.length ? rects[0] : m.getBoundingClientRect();
+    var at = anchor || m;
+    var rects = at.getClientRects();
+    var r = rects.length ? rects[0] : at.getBoundingClientRect();
     var width = card.offsetWidth;
     var left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - width - 8));
     var top = window.scrollY + r.bottom + 6;
@@ -712,7 +720,7 @@ const JS: &str = r#"
     if (pinned) return;
     if (card.contains(ev.target)) { clearTimeout(hideTimer); return; }
     var m = visibleFinding(ev.target);
-    if (m) show(m, false);
+    if (m) show(m, false, ev.target.closest('mark'));
   });
   document.addEventListener('mouseout', function (ev) {
     if (pinned) return;
@@ -725,7 +733,7 @@ const JS: &str = r#"
     if (ev.target.closest('.card-close')) { hide(); return; }
     if (card.contains(ev.target)) return;
     var m = visibleFinding(ev.target);
-    if (m) { show(m, true); ev.preventDefault(); } else if (pinned) { hide(); }
+    if (m) { show(m, true, ev.target.closest('mark')); ev.preventDefault(); } else if (pinned) { hide(); }
   });
   document.addEventListener('focusin', function (ev) {
     var m = visibleFinding(ev.target);
