@@ -373,6 +373,26 @@ fn html_is_self_contained_and_escaped() {
 }
 
 #[test]
+fn clean_runs_print_nothing_in_line_formats() {
+    let f = Fixture::new();
+    std::fs::write(f.path("clean.md"), "Plain, honest copy.\n").unwrap();
+    for format in ["concise", "github"] {
+        let (code, out) = f.check("clean.md", format, &[]);
+        assert_eq!((code, out.as_str()), (0, ""), "{format}");
+    }
+    let (_, out) = f.check("clean.md", "sarif", &[]);
+    let log: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+    assert_eq!(
+        log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[test]
 fn format_names_are_accepted() {
     let f = Fixture::new();
     for format in ["sarif", "github", "html", "markdown", "concise"] {
