@@ -353,7 +353,7 @@ facts:
 
 # The document-level check for copy that talks about "we/our" more than "you/your".
 seller-focus:
-  min-words: 150
+  min-words: 60
   ratio: 1.5
 
 # Files larger than this (bytes) are skipped with a note.

@@ -9,12 +9,11 @@
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexSet, RegexSetBuilder};
 
 use crate::checkers;
 use crate::date::Date;
 use crate::facts::Facts;
-use crate::rules::{Checker, Context, Jurisdiction, Rule, Scope};
+use crate::rules::{Checker, Context, Jurisdiction, LazyRegex, Rule, Scope};
 use crate::sentences;
 use crate::source::{Document, Prose};
 
@@ -43,7 +42,7 @@ pub struct SellerFocusSettings {
 impl Default for SellerFocusSettings {
     fn default() -> Self {
         SellerFocusSettings {
-            min_words: 150,
+            min_words: 60,
             ratio: 1.5,
             min_seller_words: 8,
         }
@@ -99,14 +98,25 @@ struct Candidate {
     prose: Range<usize>,
 }
 
+/// A rule's regex pattern and what must appear in the text before it is worth running.
+#[derive(Debug)]
+struct Pattern {
+    rule: usize,
+    regex: LazyRegex,
+}
+
 /// All active rules, compiled.
 pub struct Engine {
     rules: Vec<Rule>,
     phrases: Option<AhoCorasick>,
     phrase_owners: Vec<PhraseOwner>,
-    pattern_set: RegexSet,
-    pattern_owners: Vec<usize>,
-    pattern_regexes: Vec<Regex>,
+    patterns: Vec<Pattern>,
+    /// Literal prefixes of the patterns: a pattern runs only when one of its
+    /// prefixes occurs in the text (`literal_owner` maps literal → pattern).
+    literals: Option<AhoCorasick>,
+    literal_owner: Vec<usize>,
+    /// Patterns with no usable literal prefix: they always run.
+    unfiltered: Vec<usize>,
     checkers: Vec<(usize, Checker)>,
     pub settings: Settings,
 }
@@ -118,7 +128,9 @@ impl Engine {
         let mut phrase_list = Vec::new();
         let mut phrase_owners = Vec::new();
         let mut patterns = Vec::new();
-        let mut pattern_owners = Vec::new();
+        let mut literal_list: Vec<String> = Vec::new();
+        let mut literal_owner = Vec::new();
+        let mut unfiltered = Vec::new();
         let mut checkers = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for phrase in &rule.phrases {
@@ -133,8 +145,18 @@ impl Engine {
                 }
             }
             for pattern in &rule.patterns {
-                patterns.push(pattern.clone());
-                pattern_owners.push(i);
+                let index = patterns.len();
+                match prefix_literals(pattern) {
+                    Some(prefixes) => {
+                        literal_owner.extend(std::iter::repeat_n(index, prefixes.len()));
+                        literal_list.extend(prefixes);
+                    }
+                    None => unfiltered.push(index),
+                }
+                patterns.push(Pattern {
+                    rule: i,
+                    regex: LazyRegex::new(pattern.clone()),
+                });
             }
             if let Some(checker) = rule.checker {
                 checkers.push((i, checker));
@@ -147,24 +169,21 @@ impl Engine {
                 .build(&phrase_list)
                 .expect("phrases were validated when the pack was loaded")
         });
-        let pattern_set = RegexSetBuilder::new(&patterns)
-            .case_insensitive(true)
-            .multi_line(true)
-            .size_limit(64 * 1024 * 1024)
-            .dfa_size_limit(64 * 1024 * 1024)
-            .build()
-            .expect("each pattern was validated when the pack was loaded");
-        let pattern_regexes = patterns
-            .iter()
-            .map(|p| crate::rules::user_regex(p).expect("validated when the pack was loaded"))
-            .collect();
+        let literals = (!literal_list.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&literal_list)
+                .expect("literals are plain strings")
+        });
         Engine {
             rules,
             phrases,
             phrase_owners,
-            pattern_set,
-            pattern_owners,
-            pattern_regexes,
+            patterns,
+            literals,
+            literal_owner,
+            unfiltered,
             checkers,
             settings,
         }
@@ -276,14 +295,23 @@ impl Engine {
                 });
             }
         }
-        if !self.pattern_regexes.is_empty() {
-            for i in self.pattern_set.matches(text).iter() {
-                for m in self.pattern_regexes[i].find_iter(text) {
+        if !self.patterns.is_empty() {
+            let mut wanted = vec![false; self.patterns.len()];
+            for &i in &self.unfiltered {
+                wanted[i] = true;
+            }
+            if let Some(ac) = &self.literals {
+                for m in ac.find_overlapping_iter(text) {
+                    wanted[self.literal_owner[m.pattern().as_usize()]] = true;
+                }
+            }
+            for (pattern, _) in self.patterns.iter().zip(wanted).filter(|(_, w)| *w) {
+                for m in pattern.regex.find_iter(text) {
                     if m.is_empty() || m.as_str().contains(crate::source::prose::BLOCK_SEPARATOR) {
                         continue;
                     }
                     out.push(Candidate {
-                        rule: self.pattern_owners[i],
+                        rule: pattern.rule,
                         prose: m.range(),
                     });
                 }
@@ -445,6 +473,42 @@ impl<'a> ProseView<'a> {
 /// "free" still matches in "risk-free" unless the rule lists an exception.
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
+}
+
+/// The literal prefixes every match of `pattern` starts with, lower-cased, or
+/// None when there is no useful finite set (the pattern then always runs).
+///
+/// Extracted from the pattern read case-sensitively and without Unicode
+/// classes (cheap to parse); the automaton they go into folds ASCII case, so
+/// this is a superset test for ASCII prefixes. A non-ASCII prefix would not
+/// fold, so such patterns always run.
+fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .multi_line(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(64);
+    let seq = extractor.extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(literals.len());
+    for literal in literals {
+        let bytes = literal.as_bytes();
+        if bytes.is_empty() || !bytes.is_ascii() {
+            return None;
+        }
+        out.push(String::from_utf8_lossy(bytes).to_ascii_lowercase());
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
 }
 
 /// The spellings a literal phrase matches: as written, and with curly

@@ -5,6 +5,7 @@
 //! the prose, the front matter and the facts; they never print or suppress.
 
 pub mod dates;
+pub mod price;
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -39,11 +40,24 @@ pub fn run(
         Checker::FootnoteConditions => footnote_conditions(cx, rule, view, out),
         Checker::SellerFocus => seller_focus(cx, rule, out),
         Checker::FrontMatterInvalid => front_matter_invalid(cx, rule, out),
-        // Price checks are run per sentence in one pass for all four price rules.
-        Checker::PriceArithmetic => {}
-        Checker::ReferencePriceMismatch => {}
-        Checker::ReferencePriceUndeclared => {}
-        Checker::ReferencePeriodTooShort => {}
+        // One pass over the prices serves all four price rules; it runs for the first.
+        Checker::PriceArithmetic
+        | Checker::ReferencePriceMismatch
+        | Checker::ReferencePriceUndeclared
+        | Checker::ReferencePeriodTooShort => {
+            let first = [
+                Checker::PriceArithmetic,
+                Checker::ReferencePriceMismatch,
+                Checker::ReferencePriceUndeclared,
+                Checker::ReferencePeriodTooShort,
+            ]
+            .iter()
+            .filter_map(|c| cx.engine.checker_rule(*c))
+            .min();
+            if first == Some(rule) {
+                prices(cx, view, out);
+            }
+        }
         // Raised by the engine (evidence) and by suppression handling.
         Checker::EvidenceExpired
         | Checker::SuppressionWithoutReason
@@ -78,6 +92,99 @@ fn front_matter_key(cx: &Context<'_>, key: &str) -> Option<Range<usize>> {
         pos += line.len();
     }
     None
+}
+
+/// Formats minor units as a price for messages ("80.00").
+fn money(minor: i64) -> String {
+    format!("{}.{:02}", minor / 100, (minor % 100).abs())
+}
+
+/// Runs the price checker over every sentence (or table row) that has a number in it.
+fn prices(cx: &Context<'_>, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
+    let prose = &cx.doc.prose;
+    let settings = &cx.engine.settings;
+    let facts = price::PriceFacts {
+        regular_price_minor: cx
+            .facts
+            .number("offer.regular_price")
+            .map(|p| (p * 100.0).round() as i64),
+        regular_price_since_days: cx
+            .facts
+            .date("offer.regular_price_since")
+            .map(|since| settings.today.days_after(since)),
+        required_reference_days: settings.reference_days(),
+    };
+    for b in 0..prose.blocks.len() {
+        let block = prose.blocks[b].clone();
+        let block_text = &prose.text[block.clone()];
+        if !block_text.bytes().any(|c| c.is_ascii_digit())
+            && !block_text.to_ascii_lowercase().contains("half")
+        {
+            continue;
+        }
+        // A table row is one unit (was and now sit in different cells), and so is a
+        // short block ("Save 40%! Was £120, now £90."); longer prose goes by sentence.
+        let units: Vec<Range<usize>> = if block_text.contains(" | ") || block_text.len() <= 200 {
+            vec![block.clone()]
+        } else {
+            view.sentences(b).to_vec()
+        };
+        for unit in units {
+            for found in price::check_unit(&prose.text[unit.clone()], &facts) {
+                let (checker, detail) = match found.issue {
+                    price::PriceIssue::Arithmetic {
+                        claimed_percent,
+                        actual_percent,
+                    } => (
+                        Checker::PriceArithmetic,
+                        Some(format!(
+                            "claims {claimed_percent}% off; the prices give {actual_percent}%"
+                        )),
+                    ),
+                    price::PriceIssue::SavingMismatch {
+                        claimed_minor,
+                        actual_minor,
+                    } => (
+                        Checker::PriceArithmetic,
+                        Some(format!(
+                            "claims a saving of {}; the prices give {}",
+                            money(claimed_minor),
+                            money(actual_minor)
+                        )),
+                    ),
+                    price::PriceIssue::ReferenceMismatch {
+                        was_minor,
+                        regular_minor,
+                    } => (
+                        Checker::ReferencePriceMismatch,
+                        Some(format!(
+                            "the copy's former price is {}; offer.regular_price is {}",
+                            money(was_minor),
+                            money(regular_minor)
+                        )),
+                    ),
+                    price::PriceIssue::ReferenceUndeclared => {
+                        (Checker::ReferencePriceUndeclared, None)
+                    }
+                    price::PriceIssue::ReferencePeriodTooShort { days, required } => (
+                        Checker::ReferencePeriodTooShort,
+                        Some(format!(
+                            "charged for {days} day{} before {}; {required} needed",
+                            if days == 1 { "" } else { "s" },
+                            settings.today
+                        )),
+                    ),
+                };
+                let Some(rule) = cx.engine.checker_rule(checker) else {
+                    continue;
+                };
+                let claim = unit.start + found.span.start..unit.start + found.span.end;
+                if cx.engine.judge_checker_claim(rule, &claim, view, cx.facts) {
+                    out.push(finding(rule, prose.source_range(claim), detail));
+                }
+            }
+        }
+    }
 }
 
 fn offer_expired(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {

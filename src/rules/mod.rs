@@ -11,6 +11,7 @@ pub mod schema;
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
 
@@ -157,10 +158,46 @@ impl Checker {
     }
 }
 
+/// A rule's regex, compiled on first use.
+///
+/// Most rules never need their condition regexes on a given run (the claim
+/// does not occur), so compiling them all up front would dominate start-up.
+/// Bundled packs are compiled in full by the test suite; user packs are
+/// compiled in full when loaded. So the first use cannot fail.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    pub source: String,
+    cell: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    pub fn new(source: String) -> LazyRegex {
+        LazyRegex {
+            source,
+            cell: OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> &Regex {
+        self.cell.get_or_init(|| {
+            user_regex(&self.source)
+                .expect("validated when the pack was loaded or by the test suite")
+        })
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.get().is_match(text)
+    }
+
+    pub fn find_iter<'r, 't>(&'r self, text: &'t str) -> regex::Matches<'r, 't> {
+        self.get().find_iter(text)
+    }
+}
+
 /// A regex and the scope it is looked for in.
 #[derive(Debug, Clone)]
 pub struct Context {
-    pub nearby: Regex,
+    pub nearby: LazyRegex,
     pub within: Scope,
 }
 
@@ -193,7 +230,7 @@ pub struct Rule {
     pub phrases: Vec<String>,
     /// Regex sources, as written.
     pub patterns: Vec<String>,
-    pub exceptions: Option<Regex>,
+    pub exceptions: Option<LazyRegex>,
     pub when: Option<Context>,
     pub unless: Unless,
     pub checker: Option<Checker>,
@@ -211,8 +248,10 @@ pub struct Rule {
 
 /// The regex options every user-supplied pattern gets: case-insensitive,
 /// `^`/`$` at block edges, and a compiled-size cap so a pack cannot exhaust memory.
+///
+/// `\b`, `\d`, `\s` and `\w` are read as their ASCII forms (see [`ascii_classes`]).
 pub fn user_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
+    RegexBuilder::new(&ascii_classes(pattern))
         .case_insensitive(true)
         .multi_line(true)
         .size_limit(2 * 1024 * 1024)
@@ -220,12 +259,76 @@ pub fn user_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
+/// Rewrites `\b`, `\B`, `\d`, `\s` and `\w` to their ASCII forms.
+///
+/// Unicode word boundaries stop the regex crate's fast DFA at the first
+/// non-ASCII character (a curly quote, an em dash, "é"), falling back to a
+/// backtracker many times slower; Unicode classes also make automata large.
+/// Copy is matched for English claims, where the ASCII forms mean the same.
+pub fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    // Depth of `[...]` classes (nested classes are allowed in the regex crate).
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e @ ('b' | 'B')) if class_depth == 0 => {
+                    out.push_str("(?-u:\\");
+                    out.push(e);
+                    out.push(')');
+                }
+                Some(e @ ('d' | 's' | 'w')) => {
+                    if class_depth == 0 {
+                        out.push_str("(?-u:\\");
+                        out.push(e);
+                        out.push(')');
+                    } else {
+                        out.push_str(match e {
+                            'd' => "0-9",
+                            's' => "\\t\\n\\x0B\\x0C\\r ",
+                            _ => "0-9A-Za-z_",
+                        });
+                    }
+                }
+                Some(e) => {
+                    out.push('\\');
+                    out.push(e);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal, not the end.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().expect("peeked"));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().expect("peeked"));
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Loads one pack from its text. `path` names it in errors.
+///
+/// `thorough` compiles every regex now (user packs: a bad or oversized regex
+/// is reported with its position); bundled packs are checked that way by the
+/// test suite, and at run time only parsed, to keep start-up fast.
 pub fn load_pack(
     path: &str,
     pack: &str,
     text: &str,
     jurisdiction: Jurisdiction,
+    thorough: bool,
 ) -> Result<Vec<Rule>, FileError> {
     let file: PackFile =
         serde_yaml::from_str(text).map_err(|e| FileError::from_yaml(path, text, &e))?;
@@ -234,7 +337,15 @@ pub fn load_pack(
     for spec in file.rules {
         let at = locate_id(text, &spec.id, cursor);
         cursor = at + spec.id.len();
-        rules.push(compile_rule(path, pack, text, at, spec, jurisdiction)?);
+        rules.push(compile_rule(
+            path,
+            pack,
+            text,
+            at,
+            spec,
+            jurisdiction,
+            thorough,
+        )?);
     }
     Ok(rules)
 }
@@ -263,6 +374,7 @@ fn compile_rule(
     at: usize,
     spec: RuleSpec,
     jurisdiction: Jurisdiction,
+    thorough: bool,
 ) -> Result<Rule, FileError> {
     let err = |needle: &str, message: String, label: &str| {
         let (offset, len) = locate(text, needle, at);
@@ -374,24 +486,33 @@ fn compile_rule(
         }
         phrases.push(normal);
     }
+    let check = |pattern: &str| -> Result<(), FileError> {
+        if !thorough {
+            return Ok(());
+        }
+        user_regex(pattern)
+            .map(|_| ())
+            .map_err(|e| bad_regex(path, text, at, &spec.id, pattern, &e))
+    };
     for pattern in &spec.patterns {
-        check_regex(pattern).map_err(|e| bad_regex(path, text, at, &spec.id, pattern, &e))?;
+        check(pattern)?;
     }
-    let combined = |list: &[String]| -> Result<Option<Regex>, FileError> {
+    let combined = |list: &[String]| -> Result<Option<LazyRegex>, FileError> {
         if list.is_empty() {
             return Ok(None);
         }
         for p in list {
-            check_regex(p).map_err(|e| bad_regex(path, text, at, &spec.id, p, &e))?;
+            check(p)?;
         }
         let joined = list
             .iter()
             .map(|p| format!("(?:{p})"))
             .collect::<Vec<_>>()
             .join("|");
-        user_regex(&joined)
-            .map(Some)
-            .map_err(|e| bad_regex(path, text, at, &spec.id, &list[0], &e))
+        if thorough {
+            user_regex(&joined).map_err(|e| bad_regex(path, text, at, &spec.id, &list[0], &e))?;
+        }
+        Ok(Some(LazyRegex::new(joined)))
     };
     let context = |spec: Option<&ContextSpec>| -> Result<Option<Context>, FileError> {
         let Some(spec) = spec else { return Ok(None) };
@@ -462,10 +583,6 @@ fn scope(path: &str, text: &str, at: usize, within: &Option<String>) -> Result<S
             .with_help("use sentence, paragraph or document")
         }),
     }
-}
-
-fn check_regex(pattern: &str) -> Result<(), regex::Error> {
-    user_regex(pattern).map(|_| ())
 }
 
 fn bad_regex(
@@ -573,6 +690,7 @@ pub fn load(selection: &PackSelection) -> Result<Vec<Rule>, Error> {
             embedded.pack,
             embedded.text,
             selection.jurisdiction,
+            false,
         )?;
         add(batch, embedded.path, embedded.text)?;
     }
@@ -580,7 +698,7 @@ pub fn load(selection: &PackSelection) -> Result<Vec<Rule>, Error> {
         for file in pack_files(root)? {
             let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
             let shown = file.to_string_lossy().replace('\\', "/");
-            let batch = load_pack(&shown, &shown, &text, selection.jurisdiction)?;
+            let batch = load_pack(&shown, &shown, &text, selection.jurisdiction, true)?;
             add(batch, &shown, &text)?;
         }
     }
@@ -618,7 +736,7 @@ mod tests {
     #[test]
     fn unknown_key_is_located() {
         let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    phrasez: [x]\n";
-        let err = load_pack("p.yaml", "p", text, Jurisdiction::Us).unwrap_err();
+        let err = load_pack("p.yaml", "p", text, Jurisdiction::Us, true).unwrap_err();
         assert_eq!(err.line, 7, "{err}");
         assert!(err.message.contains("phrasez"), "{}", err.message);
     }
@@ -626,19 +744,40 @@ mod tests {
     #[test]
     fn bad_regex_and_category_are_located() {
         let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    patterns: ['(unclosed']\n";
-        let err = load_pack("p.yaml", "p", text, Jurisdiction::Us).unwrap_err();
+        let err = load_pack("p.yaml", "p", text, Jurisdiction::Us, true).unwrap_err();
         assert_eq!((err.line, err.column), (7, 17), "{err}");
         let text = text.replace("category: hype", "category: hyped");
-        let err = load_pack("p.yaml", "p", &text, Jurisdiction::Us).unwrap_err();
+        let err = load_pack("p.yaml", "p", &text, Jurisdiction::Us, true).unwrap_err();
         assert_eq!(err.line, 3, "{err}");
+    }
+
+    /// Bundled packs skip the full compile at run time; this is where they get it.
+    #[test]
+    fn every_bundled_regex_compiles_within_limits() {
+        for pack in EMBEDDED_PACKS {
+            for j in [Jurisdiction::Us, Jurisdiction::Eu, Jurisdiction::Uk] {
+                if let Err(e) = load_pack(pack.path, pack.pack, pack.text, j, true) {
+                    panic!("{e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_classes_keep_meaning() {
+        assert_eq!(ascii_classes(r"\bonly \d+"), r"(?-u:\b)only (?-u:\d)+");
+        assert_eq!(ascii_classes(r"[\d,.]+\\b"), r"[0-9,.]+\\b");
+        assert_eq!(ascii_classes(r"[^\]\w]"), r"[^\]0-9A-Za-z_]");
+        let re = user_regex(r"\bsave \$?\d+\b").unwrap();
+        assert!(re.is_match("You’ll SAVE $20 — today"));
     }
 
     #[test]
     fn jurisdiction_changes_severity() {
         let text = "rules:\n  - id: a/b\n    category: green\n    severity: warning\n    message: m\n    help: h\n    phrases: [eco]\n    jurisdictions:\n      eu: { severity: error }\n      uk: { off: true }\n";
-        let us = load_pack("p.yaml", "p", text, Jurisdiction::Us).unwrap();
-        let eu = load_pack("p.yaml", "p", text, Jurisdiction::Eu).unwrap();
-        let uk = load_pack("p.yaml", "p", text, Jurisdiction::Uk).unwrap();
+        let us = load_pack("p.yaml", "p", text, Jurisdiction::Us, true).unwrap();
+        let eu = load_pack("p.yaml", "p", text, Jurisdiction::Eu, true).unwrap();
+        let uk = load_pack("p.yaml", "p", text, Jurisdiction::Uk, true).unwrap();
         assert_eq!(us[0].severity, Severity::Warning);
         assert_eq!(eu[0].severity, Severity::Error);
         assert!(uk[0].off);
