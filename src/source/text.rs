@@ -3,8 +3,28 @@
 use super::ProseBuilder;
 
 /// Feeds `text[body_start..]` into the builder, one block per paragraph or bullet line.
+///
+/// HTML comments (`<!-- … -->`, where suppression directives live) are not
+/// copy: each one ends the block it sits in.
 pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
     let mut pos = body_start;
+    let mut last = body_start;
+    while let Some(open) = text[pos..].find("<!--").map(|i| pos + i) {
+        let close = text[open..]
+            .find("-->")
+            .map_or(text.len(), |i| open + i + 3);
+        extract_lines(text, last, open, out);
+        out.end_block();
+        last = close;
+        pos = close;
+    }
+    extract_lines(text, last, text.len(), out);
+}
+
+/// Lines of `text[start..end]`: paragraphs split on blank lines, bullets on their own.
+fn extract_lines(text: &str, start: usize, end: usize, out: &mut ProseBuilder) {
+    let text = &text[..end];
+    let mut pos = start;
     while pos < text.len() {
         let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
         let line = &text[pos..line_end];
@@ -55,6 +75,17 @@ fn bullet_len(line: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_are_not_copy() {
+        let text = "<!-- claimlint-disable-next-line scarcity -- 200 units -->\nCandles while supplies last.\n";
+        let mut b = ProseBuilder::new();
+        extract(text, 0, &mut b);
+        let prose = b.finish();
+        assert_eq!(prose.text, "Candles while supplies last.");
+        let at = prose.text.find("while").unwrap();
+        assert_eq!(&text[prose.source_range(at..at + 5)], "while");
+    }
 
     #[test]
     fn paragraphs_and_bullets() {
