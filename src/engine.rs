@@ -312,7 +312,7 @@ impl Engine {
                     }
                     out.push(Candidate {
                         rule: pattern.rule,
-                        prose: m.range(),
+                        prose: m.start()..complete_word(text, m.end()),
                     });
                 }
             }
@@ -475,6 +475,28 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Extends a match that stops inside a word or number to its end, so a
+/// pattern written as `from [$£€]\d` reports "from $29", not "from $2".
+fn complete_word(text: &str, end: usize) -> usize {
+    let before = text[..end].chars().next_back();
+    if !before.is_some_and(char::is_alphanumeric) {
+        return end;
+    }
+    let mut end = end;
+    let mut chars = text[end..].chars().peekable();
+    while let Some(c) = chars.next() {
+        let continues = c.is_alphanumeric()
+            || (matches!(c, '.' | ',')
+                && text[..end].ends_with(|p: char| p.is_ascii_digit())
+                && chars.peek().is_some_and(char::is_ascii_digit));
+        if !continues {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    end
+}
+
 /// The literal prefixes every match of `pattern` starts with, lower-cased, or
 /// None when there is no useful finite set (the pattern then always runs).
 ///
@@ -519,4 +541,19 @@ fn phrase_variants(phrase: &str) -> Vec<String> {
         variants.push(phrase.replace('\'', "’"));
     }
     variants
+}
+
+#[cfg(test)]
+mod tests {
+    use super::complete_word;
+
+    #[test]
+    fn matches_end_on_whole_numbers_and_words() {
+        let text = "Rugs from $29.99, and $1,299 now";
+        let at = text.find("$2").unwrap() + 2;
+        assert_eq!(&text[..complete_word(text, at)], "Rugs from $29.99");
+        let at = text.find("$1").unwrap() + 2;
+        assert_eq!(&text[..complete_word(text, at)], "Rugs from $29.99, and $1,299");
+        assert_eq!(complete_word(text, 4), 4, "already at a word end");
+    }
 }
