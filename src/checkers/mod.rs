@@ -179,12 +179,29 @@ fn prices(cx: &Context<'_>, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
                     continue;
                 };
                 let claim = unit.start + found.span.start..unit.start + found.span.end;
+                // A bare "20% off" shows no former price to substantiate; that is the
+                // pattern rules' business. This rule is about a price the copy states.
+                if checker == Checker::ReferencePriceUndeclared
+                    && price::find_prices(&prose.text[claim.clone()]).len() < 2
+                    && !mentions_reference(&prose.text[claim.clone()])
+                {
+                    continue;
+                }
                 if cx.engine.judge_checker_claim(rule, &claim, view, cx.facts) {
                     out.push(finding(rule, prose.source_range(claim), detail));
                 }
             }
         }
     }
+}
+
+/// True when a claim names its former price with a cue ("was £80", "RRP £49").
+fn mentions_reference(claim: &str) -> bool {
+    static CUE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:was|were|previously|originally|usually|regular(?:ly)?|reg\.?|normally|rrp|msrp|list price|compare at|instead of|before)\b")
+            .expect("a fixed, valid regex")
+    });
+    CUE.is_match(claim) && !price::find_prices(claim).is_empty()
 }
 
 fn offer_expired(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
