@@ -156,26 +156,16 @@ impl ProseBuilder {
     /// Newlines and tabs inside it become spaces (same length, so the map stays 1:1):
     /// within a block a line break reads as a space.
     pub fn push_verbatim(&mut self, text: &str, source_start: usize) {
-        if text.is_empty() {
-            return;
-        }
-        self.open_block();
-        self.flush_space();
-        let prose_start = self.prose.text.len();
-        self.prose.text.extend(text.chars().map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            c => c,
-        }));
-        self.push_run(Run {
-            prose_start,
-            prose_len: text.len(),
-            source_start,
-            source_len: text.len(),
-        });
+        self.push_mapped(text, source_start..source_start + text.len());
     }
 
     /// Appends decoded text (an entity, an escape) that stands for `source`.
     pub fn push_decoded(&mut self, text: &str, source: Range<usize>) {
+        self.push_mapped(text, source);
+    }
+
+    /// Appends `text`, read from `source`: 1:1 when the lengths agree, else as a whole.
+    fn push_mapped(&mut self, text: &str, source: Range<usize>) {
         if text.is_empty() {
             return;
         }
