@@ -15,6 +15,8 @@ use claimlint::error::Error;
 use claimlint::report::{self, Format, RenderOptions, ReportInput};
 use claimlint::rules::Jurisdiction;
 
+mod lsp;
+
 #[derive(Parser)]
 #[command(
     name = "claimlint",
@@ -50,6 +52,14 @@ enum Command {
         /// Where to write it.
         #[arg(default_value = "claimlint.yaml")]
         path: PathBuf,
+    },
+    /// Run a language server on stdin/stdout, for live findings in editors.
+    Lsp {
+        #[command(flatten)]
+        rules: RuleArgs,
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
     },
     /// Run every loaded rule's bad and good examples; exit 1 if any misbehaves.
     Test {
@@ -149,6 +159,7 @@ fn main() -> ExitCode {
         Command::Explain { id, rules } => run_explain(&id, &rules),
         Command::Init { path } => run_init(&path),
         Command::Test { rules, today } => run_test(&rules, today),
+        Command::Lsp { rules, .. } => lsp::run(options_from(&rules)),
     };
     match result {
         Ok(code) => code,
