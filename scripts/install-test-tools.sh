@@ -2,7 +2,8 @@
 # Installs the real consumers that the report tests run claimlint's output through:
 #   - Microsoft's SARIF validator (npm package @microsoft/sarif-multitool), into
 #     target/test-tools/ (tests/formats.rs looks there, or at $SARIF_MULTITOOL);
-#   - headless Chromium (Debian package `chromium`), for tests/html_chromium.rs.
+#   - headless Chromium (Debian package `chromium`), for tests/html_chromium.rs;
+#   - Neovim (Debian package `neovim`), whose LSP client tests/lsp_neovim.rs drives.
 # Idempotent: whatever is already installed is left alone. Run it as root (CI)
 # or with sudo available; without npm or apt it says what it skipped.
 set -euo pipefail
@@ -40,6 +41,17 @@ elif command -v apt-get >/dev/null; then
     echo "install-test-tools: installed $(chromium --version 2>/dev/null | head -n1)"
 else
     echo "install-test-tools: apt-get not found, Chromium tests will be skipped" >&2
+    status=1
+fi
+
+if command -v nvim >/dev/null; then
+    echo "install-test-tools: neovim already installed"
+elif command -v apt-get >/dev/null; then
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim >/dev/null
+    echo "install-test-tools: installed $(nvim --version 2>/dev/null | head -n1)"
+else
+    echo "install-test-tools: apt-get not found, the Neovim LSP test will be skipped" >&2
     status=1
 fi
 
