@@ -72,6 +72,15 @@ pub struct CheckOptions {
     pub force_exclude: bool,
     /// Worker threads; 0 = one per core.
     pub threads: usize,
+    /// Counters the run keeps up to date, for a progress display.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// How far a run has got: files found, and files linted so far.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: AtomicUsize,
+    pub done: AtomicUsize,
 }
 
 /// The rules, config and settings of a run, ready to lint.
@@ -393,6 +402,10 @@ pub fn check(
 
     let inputs = &discovered.files;
     files += inputs.len();
+    let progress = options.progress.as_deref();
+    if let Some(p) = progress {
+        p.total.store(inputs.len(), Ordering::Relaxed);
+    }
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -415,6 +428,9 @@ pub fn check(
                 }
                 Read_::Skipped(note) => notes.lock().expect("not poisoned").push(note),
                 Read_::Failed(msg) => failed.lock().expect("not poisoned").push(msg),
+            }
+            if let Some(p) = progress {
+                p.done.fetch_add(1, Ordering::Relaxed);
             }
         }
     };

@@ -2,20 +2,30 @@
 //! to an exit status (0 clean, 1 findings at or above --fail-on, 2 usage,
 //! config, rule-pack or input errors). Never panics on user input.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use claimlint::app::{self, CheckOptions, FailOn};
+use claimlint::app::{self, CheckOptions, FailOn, Progress};
 use claimlint::date::Date;
+use claimlint::diagnostic::{Diagnostic, Severity};
 use claimlint::error::Error;
-use claimlint::report::{self, Format, RenderOptions, ReportInput};
+use claimlint::report::{self, Format, RenderOptions, ReportInput, RuleInfo};
 use claimlint::rules::Jurisdiction;
 
+mod baseline;
+mod changed_lines;
 mod lsp;
+
+use baseline::{Baseline, PathKeys};
+use changed_lines::ChangedLines;
 
 #[derive(Parser)]
 #[command(
@@ -32,6 +42,8 @@ struct Cli {
 enum Command {
     /// Lint files and folders (default: the current folder); "-" reads stdin.
     Check(CheckArgs),
+    /// Record today's findings per file and rule, so `check --baseline` reports only new ones.
+    Baseline(BaselineArgs),
     /// List every loaded rule: id, category, severity, summary.
     Rules {
         #[command(flatten)]
@@ -100,15 +112,11 @@ struct RuleArgs {
     jurisdiction: Option<Jurisdiction>,
 }
 
+/// Flags shared by `check` and `baseline`: what to lint, with which rules.
 #[derive(Args)]
-struct CheckArgs {
+struct LintArgs {
     /// Files or folders to lint; "-" reads stdin.
     paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    /// Write the report there instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
     #[command(flatten)]
     rules: RuleArgs,
     /// Only these rules or categories (repeatable, comma lists too).
@@ -117,9 +125,6 @@ struct CheckArgs {
     /// Drop these rules or categories (repeatable, comma lists too).
     #[arg(long, value_name = "ID|CATEGORY")]
     ignore: Vec<String>,
-    /// Lowest severity that makes the exit status 1 (default: warning).
-    #[arg(long, value_enum)]
-    fail_on: Option<FailOn>,
     /// The date that date-based checks use, YYYY-MM-DD (default: today).
     #[arg(long, value_parser = parse_date)]
     today: Option<Date>,
@@ -132,10 +137,48 @@ struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    lint: LintArgs,
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Write the report there instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Lowest severity that makes the exit status 1 (default: warning).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Report only what exceeds this baseline (see `claimlint baseline`).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Lower the baseline's counts to today's (never raise them) and drop zeros.
+    #[arg(long, requires = "baseline")]
+    prune_baseline: bool,
+    /// Report only findings on lines changed since this git revision.
+    #[arg(long, value_name = "REV")]
+    diff_base: Option<String>,
+    /// Counts per rule and per category (human format: instead of the list).
+    #[arg(long)]
+    statistics: bool,
     /// Colour: auto (a terminal without NO_COLOR), always or never.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
-    /// No summary line or notes on stderr.
+    /// No summary line, notes or progress on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct BaselineArgs {
+    #[command(flatten)]
+    lint: LintArgs,
+    /// Where to write the baseline.
+    #[arg(long, value_name = "FILE", default_value = "claimlint-baseline.json")]
+    output: PathBuf,
+    /// No summary line, notes or progress on stderr.
     #[arg(long, short)]
     quiet: bool,
 }
@@ -155,6 +198,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Baseline(args) => run_baseline(args),
         Command::Rules { rules, format } => run_rules(&rules, format),
         Command::Explain { id, rules } => run_explain(&id, &rules),
         Command::Init { path } => run_init(&path),
@@ -199,20 +243,91 @@ fn options_from(rules: &RuleArgs) -> CheckOptions {
     }
 }
 
+fn lint_options(lint: &LintArgs) -> CheckOptions {
+    CheckOptions {
+        paths: lint.paths.clone(),
+        select: lint.select.clone(),
+        ignore: lint.ignore.clone(),
+        today: lint.today,
+        stdin_filename: lint.stdin_filename.clone(),
+        force_exclude: lint.force_exclude,
+        threads: lint.threads,
+        ..options_from(&lint.rules)
+    }
+}
+
 fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
-    let options = CheckOptions {
-        paths: args.paths.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+    let mut options = CheckOptions {
         fail_on: args.fail_on,
-        today: args.today,
-        stdin_filename: args.stdin_filename.clone(),
-        force_exclude: args.force_exclude,
-        threads: args.threads,
-        ..options_from(&args.rules)
+        ..lint_options(&args.lint)
     };
     let session = app::session(&options)?;
-    let outcome = app::check(&session, &options, args.format.needs_sources())?;
+    // Read the baseline and ask git before linting, so mistakes fail fast.
+    let baseline = match &args.baseline {
+        Some(path) => Some(read_baseline(path)?),
+        None => None,
+    };
+    let mut changed = match &args.diff_base {
+        Some(rev) => {
+            let anchor = args
+                .lint
+                .paths
+                .iter()
+                .find(|p| p.as_os_str() != "-")
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
+            Some(
+                ChangedLines::collect(rev, &anchor)
+                    .map_err(|e| Error::Usage(format!("--diff-base {rev}: {e}")))?,
+            )
+        }
+        None => None,
+    };
+    let progress = ProgressLine::start(&mut options, args.quiet);
+    let outcome = app::check(&session, &options, args.format.needs_sources());
+    progress.finish();
+    let mut outcome = outcome?;
+
+    let mut baselined = 0;
+    if let (Some(mut baseline), Some(path)) = (baseline, &args.baseline) {
+        let mut keys = PathKeys::new(folder_of(path));
+        if args.prune_baseline {
+            let current = baseline::count(&outcome.diagnostics, &mut keys);
+            let checked = checked_keys(&session, &options, &mut keys)?;
+            let active: BTreeSet<String> = session
+                .linter
+                .engine
+                .rules()
+                .iter()
+                .map(|r| r.id.clone())
+                .collect();
+            let lowered = baseline.prune(&current, &checked, &active, keys.base());
+            write_atomically(path, baseline.to_json().as_bytes())?;
+            if !args.quiet {
+                eprintln!(
+                    "claimlint: pruned {}: {lowered} count{} lowered",
+                    path.display(),
+                    if lowered == 1 { "" } else { "s" }
+                );
+            }
+        }
+        baselined = baseline.filter(&mut outcome.diagnostics, &mut keys);
+    }
+    let mut outside_diff = 0;
+    if let Some(changed) = changed.as_mut() {
+        let before = outcome.diagnostics.len();
+        outcome.diagnostics.retain(|d| changed.keeps(d));
+        outside_diff = before - outcome.diagnostics.len();
+    }
+    if baselined + outside_diff > 0 {
+        let left: BTreeSet<&str> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| d.path.as_str())
+            .collect();
+        outcome.sources.retain(|p, _| left.contains(p.as_str()));
+    }
+
     let rules = app::rule_infos(session.linter.engine.rules());
     let input = ReportInput {
         diagnostics: &outcome.diagnostics,
@@ -231,8 +346,13 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
         }
     };
     let mut rendered = Vec::new();
-    report::render(args.format, &input, RenderOptions { color }, &mut rendered)
-        .map_err(|e| Error::io("<report>", e))?;
+    if args.statistics && args.format == Format::Human {
+        // Like ruff: the table takes the place of the list of findings.
+        rendered = statistics(&outcome.diagnostics, &rules).into_bytes();
+    } else {
+        report::render(args.format, &input, RenderOptions { color }, &mut rendered)
+            .map_err(|e| Error::io("<report>", e))?;
+    }
     match &args.output {
         Some(path) => write_atomically(path, &rendered)?,
         None => {
@@ -242,12 +362,15 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
         }
     }
     if !args.quiet {
+        if args.statistics && args.format != Format::Human {
+            // Machine formats stay untouched; the table is for the log.
+            eprint!("{}", statistics(&outcome.diagnostics, &rules));
+        }
         for note in &outcome.notes {
             eprintln!("claimlint: note: {}: {}", note.path, note.message);
         }
         let (errors, warnings, infos) = input.totals();
         let suppressed = outcome.diagnostics.len() - errors - warnings - infos;
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         let mut summary = format!(
             "Checked {} in {} ms: {}, {}, {}",
             plural(outcome.files, "file"),
@@ -258,6 +381,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
         );
         if suppressed > 0 {
             summary.push_str(&format!(", {suppressed} suppressed"));
+        }
+        if baselined > 0 {
+            summary.push_str(&format!(", {baselined} in the baseline"));
+        }
+        if outside_diff > 0 {
+            summary.push_str(&format!(", {outside_diff} on unchanged lines"));
         }
         eprintln!("{summary}");
     }
@@ -272,6 +401,230 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `claimlint baseline`: lint like `check`, then write the counts.
+fn run_baseline(args: BaselineArgs) -> Result<ExitCode, Error> {
+    let mut options = lint_options(&args.lint);
+    let session = app::session(&options)?;
+    let progress = ProgressLine::start(&mut options, args.quiet);
+    let outcome = app::check(&session, &options, false);
+    progress.finish();
+    let outcome = outcome?;
+    for problem in &outcome.unreadable {
+        eprintln!("claimlint: error: could not read {problem}");
+    }
+    if !outcome.unreadable.is_empty() {
+        eprintln!(
+            "claimlint: error: {} not written: a baseline of a partial run would hide findings",
+            args.output.display()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let mut keys = PathKeys::new(folder_of(&args.output));
+    let baseline = Baseline::from_counts(baseline::count(&outcome.diagnostics, &mut keys));
+    write_atomically(&args.output, baseline.to_json().as_bytes())?;
+    if !args.quiet {
+        for note in &outcome.notes {
+            eprintln!("claimlint: note: {}: {}", note.path, note.message);
+        }
+        let findings: usize = baseline.files.values().flat_map(|r| r.values()).sum();
+        eprintln!(
+            "Wrote {}: {} in {} of {} checked",
+            args.output.display(),
+            plural(findings, "finding"),
+            plural(baseline.files.len(), "file"),
+            outcome.files,
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The folder a file is (or will be) in; `.` for a bare name.
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn read_baseline(path: &Path) -> Result<Baseline, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::NotFound {
+            " (write one with `claimlint baseline`)"
+        } else {
+            ""
+        };
+        Error::Usage(format!(
+            "cannot read baseline {}: {e}{hint}",
+            path.display()
+        ))
+    })?;
+    Baseline::parse(&text).map_err(|e| {
+        Error::Usage(format!(
+            "{} is not a claimlint baseline: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// The baseline keys of every file this run linted (a second, cheap walk).
+fn checked_keys(
+    session: &app::Session,
+    options: &CheckOptions,
+    keys: &mut PathKeys,
+) -> Result<BTreeSet<String>, Error> {
+    let paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let (stdin, fs): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.into_iter().partition(|p| p.as_os_str() == "-");
+    let found = claimlint::walk::discover(&fs, &session.walk)?;
+    let mut checked: BTreeSet<String> = found
+        .files
+        .iter()
+        .map(|p| keys.key(&claimlint::walk::display_path(p)))
+        .collect();
+    if !stdin.is_empty() {
+        let name = options.stdin_filename.as_deref().unwrap_or("-");
+        checked.insert(keys.key(name));
+    }
+    Ok(checked)
+}
+
+/// The `--statistics` table: active findings per rule (most first), then per category.
+fn statistics(diagnostics: &[Diagnostic], rules: &[RuleInfo]) -> String {
+    let mut by_rule: BTreeMap<&str, (usize, Severity, &str)> = BTreeMap::new();
+    let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
+    let active: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.suppressed.is_none())
+        .collect();
+    if active.is_empty() {
+        return "No findings.\n".to_string();
+    }
+    for d in &active {
+        let entry = by_rule
+            .entry(&d.rule)
+            .or_insert((0, d.severity, d.category.as_str()));
+        entry.0 += 1;
+        entry.1 = entry.1.max(d.severity);
+        *by_category.entry(d.category.as_str()).or_default() += 1;
+    }
+    let mut rows: Vec<_> = by_rule.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    let width = rows
+        .iter()
+        .map(|(id, _)| id.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let count_width = active.len().to_string().len().max(5);
+    let mut out = format!(
+        "{:>count_width$}  {:width$}  {:8}  category\n",
+        "count", "rule", "severity"
+    );
+    for (id, (n, severity, category)) in &rows {
+        out.push_str(&format!(
+            "{n:>count_width$}  {id:width$}  {:8}  {category}\n",
+            severity.as_str()
+        ));
+    }
+    let mut categories: Vec<_> = by_category.into_iter().collect();
+    categories.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    out.push_str(&format!("\n{:>count_width$}  category\n", "count"));
+    for (category, n) in categories {
+        out.push_str(&format!("{n:>count_width$}  {category}\n"));
+    }
+    let rules_hit = rows.len();
+    out.push_str(&format!(
+        "\n{} from {} of {} active\n",
+        plural(active.len(), "finding"),
+        plural(rules_hit, "rule"),
+        rules.len()
+    ));
+    out
+}
+
+/// A one-line progress display on stderr, drawn by a thread of its own while
+/// a run lints. Only on a terminal (never in hooks, CI logs or pipes), never
+/// with `--quiet` or `TERM=dumb`, and only when the run is big enough to be
+/// worth watching: 200 files or more, or still going after one second. The
+/// line is erased when the run ends, so only the summary line stays.
+struct ProgressLine {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ProgressLine {
+    const MANY_FILES: usize = 200;
+    const SLOW: Duration = Duration::from_secs(1);
+    const TICK: Duration = Duration::from_millis(50);
+
+    fn start(options: &mut CheckOptions, quiet: bool) -> ProgressLine {
+        let stop = Arc::new(AtomicBool::new(false));
+        let wanted = !quiet
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
+        if !wanted {
+            return ProgressLine { stop, thread: None };
+        }
+        let counters = Arc::new(Progress::default());
+        options.progress = Some(Arc::clone(&counters));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("progress".to_string())
+            .spawn(move || draw_progress(&counters, &flag))
+            .ok();
+        ProgressLine { stop, thread }
+    }
+
+    fn finish(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            t.thread().unpark();
+            let _ = t.join();
+        }
+    }
+}
+
+fn draw_progress(counters: &Progress, stop: &AtomicBool) {
+    let started = Instant::now();
+    let mut last = String::new();
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::park_timeout(ProgressLine::TICK);
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let total = counters.total.load(Ordering::Relaxed);
+        let done = counters.done.load(Ordering::Relaxed).min(total);
+        if total < ProgressLine::MANY_FILES && started.elapsed() < ProgressLine::SLOW {
+            continue;
+        }
+        const WIDTH: usize = 24;
+        let line = match (done * WIDTH).checked_div(total) {
+            None => "claimlint: finding files…".to_string(),
+            Some(filled) => format!(
+                "claimlint: [{}{}] {done}/{total} files",
+                "#".repeat(filled),
+                "-".repeat(WIDTH - filled)
+            ),
+        };
+        if line != last {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{line}\x1b[K").and_then(|()| err.flush());
+            last = line;
+        }
+    }
+    if !last.is_empty() {
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K").and_then(|()| err.flush());
+    }
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`,
