@@ -3,7 +3,8 @@
 #   - Microsoft's SARIF validator (npm package @microsoft/sarif-multitool), into
 #     target/test-tools/ (tests/formats.rs looks there, or at $SARIF_MULTITOOL);
 #   - headless Chromium (Debian package `chromium`), for tests/html_chromium.rs;
-#   - Neovim (Debian package `neovim`), whose LSP client tests/lsp_neovim.rs drives.
+#   - Neovim (Debian package `neovim`), whose LSP client tests/lsp_neovim.rs drives;
+#   - the pre-commit framework (pip package `pre-commit`), for tests/integrations.rs.
 # Idempotent: whatever is already installed is left alone. Run it as root (CI)
 # or with sudo available; without npm or apt it says what it skipped.
 set -euo pipefail
@@ -52,6 +53,24 @@ elif command -v apt-get >/dev/null; then
     echo "install-test-tools: installed $(nvim --version 2>/dev/null | head -n1)"
 else
     echo "install-test-tools: apt-get not found, the Neovim LSP test will be skipped" >&2
+    status=1
+fi
+
+# The pre-commit framework, for tests/integrations.rs (the hook in .pre-commit-hooks.yaml).
+if command -v pre-commit >/dev/null; then
+    echo "install-test-tools: pre-commit already installed ($(pre-commit --version))"
+elif command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1; then
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pre-commit
+    # pyenv puts new commands on PATH only after a rehash.
+    if command -v pyenv >/dev/null; then pyenv rehash; fi
+    if command -v pre-commit >/dev/null; then
+        echo "install-test-tools: installed $(pre-commit --version)"
+    else
+        echo "install-test-tools: pre-commit installed but not on PATH" >&2
+        status=1
+    fi
+else
+    echo "install-test-tools: python3 -m pip not found, pre-commit tests will be skipped" >&2
     status=1
 fi
 
