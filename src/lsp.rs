@@ -115,6 +115,15 @@ fn serve(connection: &Connection, options: CheckOptions) -> Result<ExitCode, Str
             }),
         ),
     );
+    if let Some(message) = server.init_warning.take() {
+        server.notify(
+            "window/showMessage",
+            ShowMessageParams {
+                typ: MessageType::WARNING,
+                message,
+            },
+        );
+    }
     server.load_session(true);
     server.register_watchers(&params);
     server.main_loop()
@@ -158,6 +167,8 @@ struct Server<'c> {
     last_poll: Instant,
     /// The last config error shown, so a broken file is reported once.
     shown_error: Option<String>,
+    /// Why the client's initializationOptions were not used, to show once.
+    init_warning: Option<String>,
     docs: HashMap<Uri, Document>,
     /// Documents changed since their last lint, oldest first.
     pending: Vec<Uri>,
@@ -175,14 +186,25 @@ impl<'c> Server<'c> {
         mut options: CheckOptions,
         params: &InitializeParams,
     ) -> Self {
-        if let Some(Ok(init)) = params
+        let mut init_warning = None;
+        let init = params
             .initialization_options
             .clone()
-            .map(serde_json::from_value::<InitOptions>)
-        {
-            options.config = options.config.or(init.config);
-            options.packs.extend(init.packs);
-            options.jurisdiction = options.jurisdiction.or(init.jurisdiction);
+            .filter(|v| !v.is_null())
+            .map(serde_json::from_value::<InitOptions>);
+        match init {
+            Some(Ok(init)) => {
+                options.config = options.config.or(init.config);
+                options.packs.extend(init.packs);
+                options.jurisdiction = options.jurisdiction.or(init.jurisdiction);
+            }
+            Some(Err(e)) => {
+                init_warning = Some(format!(
+                    "claimlint: initializationOptions ignored ({e}); expected \
+                     {{\"config\": path, \"packs\": [names], \"jurisdiction\": \"us\"|\"eu\"|\"uk\"}}"
+                ));
+            }
+            None => {}
         }
         let show_document = params
             .capabilities
@@ -198,6 +220,7 @@ impl<'c> Server<'c> {
             stamp: (None, Date::today_utc()),
             last_poll: Instant::now(),
             shown_error: None,
+            init_warning,
             docs: HashMap::new(),
             pending: Vec::new(),
             first_change: None,

@@ -401,6 +401,22 @@ fn the_workspace_config_applies_and_reloads() {
         published["diagnostics"][0]["code"], "scarcity/while-supplies-last",
         "{published:#}"
     );
+
+    // A client that watches nothing: the server notices the new modification
+    // time itself (it looks at most once a second) on the next edit.
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::write(dir.path().join("claimlint.yaml"), "ignore: [scarcity]\n").expect("write");
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "text": PAGE }]
+        }),
+    );
+    let published = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["diagnostics"] == json!([])
+    });
+    assert_eq!(published["params"]["version"], 2, "{published:#}");
     assert_eq!(client.shutdown_and_exit(), 0);
 }
 
@@ -517,4 +533,63 @@ fn exit_without_shutdown_is_status_1() {
     client.initialize(dir.path());
     client.notify("exit", Value::Null);
     assert_eq!(client.wait_exit(), 1);
+}
+
+#[test]
+fn initialization_options_choose_packs_and_bad_ones_are_reported() {
+    let dir = workspace();
+    let root_uri = file_uri(dir.path());
+    let page = "Our bags are eco-friendly.\n";
+    let uri = format!("{}/bags.md", file_uri(&dir.path().join("copy")));
+
+    let mut client = Client::start(dir.path());
+    client.request(
+        "initialize",
+        json!({ "rootUri": root_uri, "capabilities": {}, "initializationOptions": { "packs": ["green"] } }),
+    );
+    client.notify("initialized", json!({}));
+    open(&mut client, &uri, "markdown", page);
+    let published = client.diagnostics(&uri);
+    assert_eq!(
+        published["diagnostics"][0]["code"], "green/generic-claim",
+        "{published:#}"
+    );
+    assert_eq!(client.shutdown_and_exit(), 0);
+
+    let mut client = Client::start(dir.path());
+    client.request(
+        "initialize",
+        json!({ "rootUri": root_uri, "capabilities": {}, "initializationOptions": { "packs": "green" } }),
+    );
+    client.notify("initialized", json!({}));
+    let shown = client.wait_for(|m| m["method"] == "window/showMessage");
+    assert_eq!(shown["params"]["type"], 2, "a warning: {shown}");
+    assert!(
+        shown["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("initializationOptions"),
+        "{shown}"
+    );
+    // The bundled defaults still apply.
+    open(&mut client, &uri, "markdown", page);
+    assert_eq!(client.diagnostics(&uri)["diagnostics"], json!([]));
+    assert_eq!(client.shutdown_and_exit(), 0);
+}
+
+#[test]
+fn a_broken_config_is_shown_and_the_defaults_still_lint() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("claimlint.yaml"), "select: [\n").expect("write config");
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path());
+    let shown = client.wait_for(|m| m["method"] == "window/showMessage");
+    assert_eq!(shown["params"]["type"], 1, "an error: {shown}");
+    let uri = format!("{}/page.md", file_uri(&dir.path().join("copy")));
+    open(&mut client, &uri, "markdown", PAGE);
+    assert_eq!(
+        client.diagnostics(&uri)["diagnostics"][0]["code"],
+        "scarcity/while-supplies-last"
+    );
+    assert_eq!(client.shutdown_and_exit(), 0);
 }
