@@ -29,9 +29,9 @@ use lsp_types::{
     DiagnosticSeverity, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DidSaveTextDocumentParams, ExecuteCommandOptions,
     ExecuteCommandParams, Hover, HoverContents, HoverParams, HoverProviderCapability,
-    InitializeParams, Location, MarkupContent, MarkupKind, MessageType, NumberOrString, Position,
-    PositionEncodingKind, PublishDiagnosticsParams, Range, SaveOptions, ServerCapabilities,
-    ShowDocumentParams, ShowMessageParams, TextDocumentContentChangeEvent,
+    InitializeParams, Location, LogMessageParams, MarkupContent, MarkupKind, MessageType,
+    NumberOrString, Position, PositionEncodingKind, PublishDiagnosticsParams, Range, SaveOptions,
+    ServerCapabilities, ShowDocumentParams, ShowMessageParams, TextDocumentContentChangeEvent,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
@@ -483,8 +483,28 @@ impl<'c> Server<'c> {
             .exclude
             .as_ref()
             .is_some_and(|set| set.is_match(relative_to(&doc.path, &walk.root)));
+        // As `claimlint check` skips such files, with a note.
+        let too_big = doc.text.len() as u64 > session.max_file_size;
+        if too_big && doc.kind.is_some() {
+            let message = format!(
+                "claimlint: {} not checked: {} bytes is over max-file-size ({} bytes)",
+                claimlint::walk::display_path(&doc.path),
+                doc.text.len(),
+                session.max_file_size
+            );
+            send(
+                self.connection,
+                Notification::new(
+                    "window/logMessage".to_string(),
+                    LogMessageParams {
+                        typ: MessageType::WARNING,
+                        message,
+                    },
+                ),
+            );
+        }
         let findings = match doc.kind {
-            Some(kind) if !excluded => {
+            Some(kind) if !excluded && !too_big => {
                 let display = claimlint::walk::display_path(&doc.path);
                 let builder = &mut self.builder;
                 let linted = catch_unwind(AssertUnwindSafe(|| {

@@ -593,3 +593,42 @@ fn a_broken_config_is_shown_and_the_defaults_still_lint() {
     );
     assert_eq!(client.shutdown_and_exit(), 0);
 }
+
+#[test]
+fn excluded_and_oversize_documents_get_no_findings() {
+    let dir = workspace();
+    std::fs::write(
+        dir.path().join("claimlint.yaml"),
+        "exclude: [\"legal/**\"]\nmax-file-size: 200\n",
+    )
+    .expect("write config");
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path());
+    let root = file_uri(dir.path());
+
+    let legal = format!("{root}/legal/terms.md");
+    open(&mut client, &legal, "markdown", PAGE);
+    assert_eq!(client.diagnostics(&legal)["diagnostics"], json!([]));
+
+    let big = format!("{root}/copy/big.md");
+    let text = format!("{PAGE}{}", "Plain words. ".repeat(20));
+    open(&mut client, &big, "markdown", &text);
+    assert_eq!(client.diagnostics(&big)["diagnostics"], json!([]));
+    let log = client.wait_for(|m| m["method"] == "window/logMessage");
+    assert!(
+        log["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("max-file-size"),
+        "{log}"
+    );
+
+    // The same page, small enough and outside the excluded folder, is checked.
+    let page = format!("{root}/copy/page.md");
+    open(&mut client, &page, "markdown", PAGE);
+    assert_eq!(
+        client.diagnostics(&page)["diagnostics"][0]["code"],
+        "scarcity/while-supplies-last"
+    );
+    assert_eq!(client.shutdown_and_exit(), 0);
+}
