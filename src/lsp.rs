@@ -357,6 +357,13 @@ impl<'c> Server<'c> {
                 self.shutdown = true;
                 Ok(Value::Null)
             }
+            "initialize" => {
+                return self.respond_err(
+                    id,
+                    ErrorCode::InvalidRequest,
+                    "the server is already initialized".to_string(),
+                );
+            }
             "textDocument/hover" => parse::<HoverParams>(req.params).map(|p| self.hover(p)),
             "textDocument/codeAction" => {
                 parse::<CodeActionParams>(req.params).map(|p| self.code_actions(p))

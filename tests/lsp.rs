@@ -146,7 +146,7 @@ impl Client {
 
     fn shutdown_and_exit(&mut self) -> i32 {
         let response = self.request("shutdown", Value::Null);
-        assert_eq!(response["result"], Value::Null, "{response}");
+        assert_eq!(response.get("result"), Some(&Value::Null), "{response}");
         assert!(response.get("error").is_none(), "{response}");
         self.notify("exit", Value::Null);
         self.wait_exit()
@@ -498,6 +498,8 @@ fn bad_input_gets_errors_not_crashes() {
     assert_eq!(bad["error"]["code"], -32602, "{bad}");
     let unknown = client.request("textDocument/formatting", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    let again = client.request("initialize", json!({ "capabilities": {} }));
+    assert_eq!(again["error"]["code"], -32600, "{again}");
     // Notifications with bad parameters are ignored; changes to unknown
     // documents too; positions past the end are clamped.
     client.notify("textDocument/didOpen", json!({ "textDocument": 7 }));
