@@ -553,7 +553,8 @@ fn statistics(diagnostics: &[Diagnostic], rules: &[RuleInfo]) -> String {
 
 /// A one-line progress display on stderr, drawn by a thread of its own while
 /// a run lints. Only on a terminal (never in hooks, CI logs or pipes), never
-/// with `--quiet` or `TERM=dumb`, and only when the run is big enough to be
+/// with `--quiet` or `TERM=dumb`, never while reading stdin (someone may be
+/// typing), and only when the run is big enough to be
 /// worth watching: 200 files or more, or still going after one second. The
 /// line is erased when the run ends, so only the summary line stays.
 struct ProgressLine {
@@ -568,7 +569,9 @@ impl ProgressLine {
 
     fn start(options: &mut CheckOptions, quiet: bool) -> ProgressLine {
         let stop = Arc::new(AtomicBool::new(false));
+        let reads_stdin = options.paths.iter().any(|p| p.as_os_str() == "-");
         let wanted = !quiet
+            && !reads_stdin
             && std::io::stderr().is_terminal()
             && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
         if !wanted {
