@@ -1092,6 +1092,22 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn positions_round_trip_on_any_text(text in "(?s)[a\r\n é中😀\u{200d}]{0,40}") {
+            let lines = Utf16Lines::new(&text);
+            for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let p = lines.position(i);
+                let inside_crlf = text[..i].ends_with('\r') && text[i..].starts_with('\n');
+                let expected = if inside_crlf { i - 1 } else { i };
+                proptest::prop_assert_eq!(lines.offset(p), expected);
+                // The column is the UTF-16 length of the line up to the offset.
+                let start = lines.line_start(p.line);
+                proptest::prop_assert_eq!(p.character, utf16_len(&text[start..i]));
+            }
+        }
+    }
+
     #[test]
     fn line_breaks_of_every_kind() {
         let text = "a\r\nb\rc\nd";
