@@ -143,6 +143,8 @@ struct Document {
     kind: Option<Kind>,
     /// The file path (used for config globs), or a stand-in for unsaved buffers.
     path: PathBuf,
+    /// A `file:` document, as opposed to an unsaved buffer.
+    saved: bool,
     /// The active findings of the last lint, with byte spans into `text`.
     findings: Vec<Diagnostic>,
 }
@@ -435,6 +437,7 @@ impl<'c> Server<'c> {
                 version: doc.version,
                 kind,
                 path,
+                saved: path_of_file_uri(&doc.uri).is_some(),
                 findings: Vec::new(),
             },
         );
@@ -485,11 +488,15 @@ impl<'c> Server<'c> {
         let Some(doc) = self.docs.get_mut(uri) else {
             return;
         };
+        // A file `claimlint check` would not visit when walking the project
+        // (excluded, or outside `include`) gets no findings; unsaved buffers
+        // have no place in the project and are always checked.
         let walk = &session.walk;
-        let excluded = walk
-            .exclude
-            .as_ref()
-            .is_some_and(|set| set.is_match(relative_to(&doc.path, &walk.root)));
+        let excluded = doc.saved && {
+            let rel = relative_to(&doc.path, &walk.root);
+            walk.exclude.as_ref().is_some_and(|set| set.is_match(&rel))
+                || walk.include.as_ref().is_some_and(|set| !set.is_match(&rel))
+        };
         // As `claimlint check` skips such files, with a note.
         let too_big = doc.text.len() as u64 > session.max_file_size;
         if too_big && doc.kind.is_some() {

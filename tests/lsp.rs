@@ -613,11 +613,11 @@ fn a_broken_config_is_shown_and_the_defaults_still_lint() {
 }
 
 #[test]
-fn excluded_and_oversize_documents_get_no_findings() {
+fn documents_outside_the_project_or_oversize_get_no_findings() {
     let dir = workspace();
     std::fs::write(
         dir.path().join("claimlint.yaml"),
-        "exclude: [\"legal/**\"]\nmax-file-size: 200\n",
+        "include: [\"copy/**\", \"legal/**\"]\nexclude: [\"legal/**\"]\nmax-file-size: 200\n",
     )
     .expect("write config");
     let mut client = Client::start(dir.path());
@@ -641,11 +641,23 @@ fn excluded_and_oversize_documents_get_no_findings() {
         "{log}"
     );
 
-    // The same page, small enough and outside the excluded folder, is checked.
+    // Outside `include`: not part of the copy.
+    let readme = format!("{root}/README.md");
+    open(&mut client, &readme, "markdown", PAGE);
+    assert_eq!(client.diagnostics(&readme)["diagnostics"], json!([]));
+
+    // The same page, small enough and in the included folder, is checked; so
+    // is an unsaved buffer, which globs cannot place.
     let page = format!("{root}/copy/page.md");
     open(&mut client, &page, "markdown", PAGE);
     assert_eq!(
         client.diagnostics(&page)["diagnostics"][0]["code"],
+        "scarcity/while-supplies-last"
+    );
+    let untitled = "untitled:Untitled-1";
+    open(&mut client, untitled, "markdown", PAGE);
+    assert_eq!(
+        client.diagnostics(untitled)["diagnostics"][0]["code"],
         "scarcity/while-supplies-last"
     );
     assert_eq!(client.shutdown_and_exit(), 0);
