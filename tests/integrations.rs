@@ -695,6 +695,50 @@ fn diff_base_keeps_only_findings_on_changed_lines() {
 }
 
 #[test]
+fn diff_base_follows_renames_and_runs_after_the_baseline() {
+    let Some(site) = diff_repo() else { return };
+    // A moved page reports only the line edited in the move.
+    site.git(&["mv", "site/a.md", "site/moved.md"]);
+    site.write(
+        "site/moved.md",
+        "# Sale\n\nThe best deal.\n\nLimited time only.\n\nWhile supplies last, really.\n",
+    );
+    let run = site
+        .run(&[
+            "check",
+            "site",
+            "--diff-base",
+            "HEAD",
+            "--format",
+            "concise",
+        ])
+        .expect(1);
+    assert_eq!(run.findings(), ["site/moved.md:7 test/supplies"]);
+
+    // The baseline counts whole files; the changed-lines filter comes after.
+    site.run(&["baseline", "site"]).expect(0);
+    site.write(
+        "site/moved.md",
+        "# Sale\n\nThe best deal.\n\nLimited time only.\n\nWhile supplies last, really.\n\nBest ever.\n",
+    );
+    let run = site
+        .run(&[
+            "check",
+            "site",
+            "--baseline",
+            "claimlint-baseline.json",
+            "--diff-base",
+            "HEAD",
+            "--format",
+            "concise",
+        ])
+        .expect(0);
+    // Two "best" now, one allowed: both are over the baseline, but only the
+    // one on a changed line (9) is reported; line 3 did not change.
+    assert_eq!(run.findings(), ["site/moved.md:9 test/best"]);
+}
+
+#[test]
 fn diff_base_errors_exit_2_with_gits_message() {
     let Some(site) = diff_repo() else { return };
     let run = site
