@@ -19,6 +19,7 @@ pub mod error;
 pub mod examples;
 pub mod facts;
 pub mod lint;
+pub mod lsp;
 pub mod report;
 pub mod rules;
 pub mod selection;

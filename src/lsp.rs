@@ -37,12 +37,12 @@ use lsp_types::{
 };
 use serde_json::{Value, json};
 
-use claimlint::app::{self, CheckOptions, Session};
-use claimlint::config::{CONFIG_NAMES, Config, relative_to};
-use claimlint::date::Date;
-use claimlint::diagnostic::{Category, Diagnostic, Severity};
-use claimlint::error::Error;
-use claimlint::source::{Kind, ProseBuilder, split_front_matter};
+use crate::app::{self, CheckOptions, Session};
+use crate::config::{CONFIG_NAMES, Config, relative_to};
+use crate::date::Date;
+use crate::diagnostic::{Category, Diagnostic, Severity};
+use crate::error::Error;
+use crate::source::{Kind, ProseBuilder, split_front_matter};
 
 /// How long typing must pause before a changed document is linted.
 pub const QUIET: Duration = Duration::from_millis(150);
@@ -155,7 +155,7 @@ struct Document {
 struct InitOptions {
     config: Option<PathBuf>,
     packs: Vec<String>,
-    jurisdiction: Option<claimlint::rules::Jurisdiction>,
+    jurisdiction: Option<crate::rules::Jurisdiction>,
 }
 
 struct Server<'c> {
@@ -502,7 +502,7 @@ impl<'c> Server<'c> {
         if too_big && doc.kind.is_some() {
             let message = format!(
                 "claimlint: {} not checked: {} bytes is over max-file-size ({} bytes)",
-                claimlint::walk::display_path(&doc.path),
+                crate::walk::display_path(&doc.path),
                 doc.text.len(),
                 session.max_file_size
             );
@@ -519,7 +519,7 @@ impl<'c> Server<'c> {
         }
         let findings = match doc.kind {
             Some(kind) if !excluded && !too_big => {
-                let display = claimlint::walk::display_path(&doc.path);
+                let display = crate::walk::display_path(&doc.path);
                 let builder = &mut self.builder;
                 let linted = catch_unwind(AssertUnwindSafe(|| {
                     session
@@ -577,7 +577,7 @@ impl<'c> Server<'c> {
                         .extensions
                         .iter()
                         .any(|x| x.eq_ignore_ascii_case(&ext)),
-                    None => claimlint::config::DEFAULT_EXTENSIONS.contains(&ext.as_str()),
+                    None => crate::config::DEFAULT_EXTENSIONS.contains(&ext.as_str()),
                 };
                 wanted.then(|| Kind::of(path))
             }
@@ -919,7 +919,7 @@ fn to_lsp(d: &Diagnostic, session: &Session, lines: &Utf16Lines<'_>, uri: &Uri) 
     }
 }
 
-fn rule_of<'s>(session: &'s Session, id: &str) -> Option<&'s claimlint::rules::Rule> {
+fn rule_of<'s>(session: &'s Session, id: &str) -> Option<&'s crate::rules::Rule> {
     session.linter.engine.rules().iter().find(|r| r.id == id)
 }
 
@@ -1010,7 +1010,7 @@ impl<'a> Utf16Lines<'a> {
     /// The position of byte `offset` (clamped to the text; an offset inside a
     /// character counts as that character's start).
     pub fn position(&self, offset: usize) -> Position {
-        let offset = claimlint::diagnostic::floor_char_boundary(self.text, offset);
+        let offset = crate::diagnostic::floor_char_boundary(self.text, offset);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
         Position::new(line as u32, utf16_len(&self.text[start..offset]))

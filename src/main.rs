@@ -22,7 +22,7 @@ use claimlint::rules::Jurisdiction;
 
 mod baseline;
 mod changed_lines;
-mod lsp;
+
 
 use baseline::{Baseline, PathKeys};
 use changed_lines::ChangedLines;
@@ -203,7 +203,7 @@ fn main() -> ExitCode {
         Command::Explain { id, rules } => run_explain(&id, &rules),
         Command::Init { path } => run_init(&path),
         Command::Test { rules, today } => run_test(&rules, today),
-        Command::Lsp { rules, .. } => lsp::run(options_from(&rules)),
+        Command::Lsp { rules, .. } => claimlint::lsp::run(options_from(&rules)),
     };
     match result {
         Ok(code) => code,
