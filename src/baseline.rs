@@ -20,7 +20,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use claimlint::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 /// Counts per file key, per rule id.
 pub type Counts = BTreeMap<String, BTreeMap<String, usize>>;

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use claimlint::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostic;
 
 use crate::baseline::{resolve, slash_path};
 

@@ -10,6 +10,8 @@
 //! [`lint::Linter`]).
 
 pub mod app;
+pub mod baseline;
+pub mod changed_lines;
 pub mod checkers;
 pub mod config;
 pub mod date;

@@ -20,12 +20,8 @@ use claimlint::error::Error;
 use claimlint::report::{self, Format, RenderOptions, ReportInput, RuleInfo};
 use claimlint::rules::Jurisdiction;
 
-mod baseline;
-mod changed_lines;
-
-
-use baseline::{Baseline, PathKeys};
-use changed_lines::ChangedLines;
+use claimlint::baseline::{self, Baseline, PathKeys};
+use claimlint::changed_lines::ChangedLines;
 
 #[derive(Parser)]
 #[command(
