@@ -268,7 +268,7 @@ impl Outcome {
 }
 
 /// One input after reading: its text, or why it was skipped.
-enum Read_ {
+enum Loaded {
     Text(String, Option<Note>),
     Skipped(Note),
     Failed(String),
@@ -276,9 +276,9 @@ enum Read_ {
 
 /// Decodes a file's bytes: binary files and oversize files are skipped with a
 /// note; invalid UTF-8 is decoded lossily with a note.
-fn decode(display: &str, bytes: Vec<u8>, max: u64) -> Read_ {
+fn decode(display: &str, bytes: Vec<u8>, max: u64) -> Loaded {
     if bytes.len() as u64 > max {
-        return Read_::Skipped(Note {
+        return Loaded::Skipped(Note {
             path: display.to_string(),
             message: format!(
                 "skipped: {} bytes is over max-file-size ({max} bytes)",
@@ -287,16 +287,16 @@ fn decode(display: &str, bytes: Vec<u8>, max: u64) -> Read_ {
         });
     }
     if bytes.contains(&0) {
-        return Read_::Skipped(Note {
+        return Loaded::Skipped(Note {
             path: display.to_string(),
             message: "skipped: binary file (contains NUL bytes)".to_string(),
         });
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Read_::Text(text, None),
+        Ok(text) => Loaded::Text(text, None),
         Err(e) => {
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            Read_::Text(
+            Loaded::Text(
                 text,
                 Some(Note {
                     path: display.to_string(),
@@ -308,10 +308,10 @@ fn decode(display: &str, bytes: Vec<u8>, max: u64) -> Read_ {
     }
 }
 
-fn read_file(path: &Path, display: &str, max: u64) -> Read_ {
+fn read_file(path: &Path, display: &str, max: u64) -> Loaded {
     match std::fs::metadata(path) {
         Ok(meta) if meta.len() > max => {
-            return Read_::Skipped(Note {
+            return Loaded::Skipped(Note {
                 path: display.to_string(),
                 message: format!(
                     "skipped: {} bytes is over max-file-size ({max} bytes)",
@@ -320,11 +320,11 @@ fn read_file(path: &Path, display: &str, max: u64) -> Read_ {
             });
         }
         Ok(_) => {}
-        Err(e) => return Read_::Failed(format!("{display}: {e}")),
+        Err(e) => return Loaded::Failed(format!("{display}: {e}")),
     }
     match std::fs::read(path) {
         Ok(bytes) => decode(display, bytes, max),
-        Err(e) => Read_::Failed(format!("{display}: {e}")),
+        Err(e) => Loaded::Failed(format!("{display}: {e}")),
     }
 }
 
@@ -388,15 +388,15 @@ pub fn check(
         };
         files += 1;
         match decode(&display, bytes, session.max_file_size) {
-            Read_::Text(text, note) => {
+            Loaded::Text(text, note) => {
                 let found =
                     session
                         .linter
                         .lint(&path, &display, &text, kind, &mut ProseBuilder::new());
                 record(&display, text, note, found);
             }
-            Read_::Skipped(note) => notes.lock().expect("not poisoned").push(note),
-            Read_::Failed(msg) => unreadable.push(msg),
+            Loaded::Skipped(note) => notes.lock().expect("not poisoned").push(note),
+            Loaded::Failed(msg) => unreadable.push(msg),
         }
     }
 
@@ -419,15 +419,15 @@ pub fn check(
             let Some(path) = inputs.get(i) else { break };
             let display = walk::display_path(path);
             match read_file(path, &display, session.max_file_size) {
-                Read_::Text(text, note) => {
+                Loaded::Text(text, note) => {
                     let found =
                         session
                             .linter
                             .lint(path, &display, &text, Kind::of(path), &mut builder);
                     record(&display, text, note, found);
                 }
-                Read_::Skipped(note) => notes.lock().expect("not poisoned").push(note),
-                Read_::Failed(msg) => failed.lock().expect("not poisoned").push(msg),
+                Loaded::Skipped(note) => notes.lock().expect("not poisoned").push(note),
+                Loaded::Failed(msg) => failed.lock().expect("not poisoned").push(msg),
             }
             if let Some(p) = progress {
                 p.done.fetch_add(1, Ordering::Relaxed);
