@@ -45,6 +45,7 @@ fn main() {
         .expect("writing to a String");
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("embedded_packs.rs");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("embedded_packs.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
 }

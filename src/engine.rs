@@ -553,7 +553,10 @@ mod tests {
         let at = text.find("$2").unwrap() + 2;
         assert_eq!(&text[..complete_word(text, at)], "Rugs from $29.99");
         let at = text.find("$1").unwrap() + 2;
-        assert_eq!(&text[..complete_word(text, at)], "Rugs from $29.99, and $1,299");
+        assert_eq!(
+            &text[..complete_word(text, at)],
+            "Rugs from $29.99, and $1,299"
+        );
         assert_eq!(complete_word(text, 4), 4, "already at a word end");
     }
 }

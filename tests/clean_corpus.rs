@@ -39,8 +39,23 @@ fn clean_corpus_stays_quiet() {
     for jurisdiction in ["us", "eu", "uk"] {
         let out = Command::cargo_bin("claimlint")
             .unwrap()
-            .args(["check", &dir, "--isolated", "--pack", "all", "--format", "json"])
-            .args(["--today", "2026-11-27", "--fail-on", "never", "--jurisdiction", jurisdiction])
+            .args([
+                "check",
+                &dir,
+                "--isolated",
+                "--pack",
+                "all",
+                "--format",
+                "json",
+            ])
+            .args([
+                "--today",
+                "2026-11-27",
+                "--fail-on",
+                "never",
+                "--jurisdiction",
+                jurisdiction,
+            ])
             .output()
             .unwrap();
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -48,7 +63,12 @@ fn clean_corpus_stays_quiet() {
             if d["severity"] != "info" {
                 failures.push(format!(
                     "[{jurisdiction}] {}:{}:{} {} {:?}",
-                    d["path"].as_str().unwrap().rsplit("fixtures/").next().unwrap(),
+                    d["path"]
+                        .as_str()
+                        .unwrap()
+                        .rsplit("fixtures/")
+                        .next()
+                        .unwrap(),
                     d["line"],
                     d["column"],
                     d["rule"].as_str().unwrap(),
