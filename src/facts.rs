@@ -67,15 +67,49 @@ pub fn contains_words(hay: &str, needle: &str) -> bool {
 pub struct Facts {
     tree: Value,
     pub evidence: Vec<Evidence>,
+    /// Offer facts whose value cannot mean what the fact means
+    /// (`offer.stock: lots`, `offer.ends: next week`). They are dropped, so
+    /// they clear nothing; `meta/front-matter-invalid` reports them.
+    pub invalid: Vec<InvalidFact>,
 }
+
+/// A declared fact that was dropped because of its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidFact {
+    /// The key as written under `offer:` (`stock`), or `offer` itself.
+    pub key: &'static str,
+    pub message: String,
+}
+
+/// What each typed offer fact must hold.
+#[derive(Clone, Copy)]
+enum FactType {
+    Date,
+    Number,
+    Eligibility,
+}
+
+const TYPED_OFFER_FACTS: [(&str, FactType); 6] = [
+    ("ends", FactType::Date),
+    ("regular_price_since", FactType::Date),
+    ("stock", FactType::Number),
+    ("regular_price", FactType::Number),
+    ("later_price", FactType::Number),
+    ("eligible", FactType::Eligibility),
+];
 
 impl Facts {
     /// Builds facts from a YAML tree (front matter merged over config facts)
     /// plus evidence from a shared registry.
-    pub fn new(tree: Value, shared_evidence: &[Evidence]) -> Facts {
+    pub fn new(mut tree: Value, shared_evidence: &[Evidence]) -> Facts {
+        let invalid = drop_invalid_offer_facts(&mut tree);
         let mut evidence = parse_evidence(tree.get("evidence"));
         evidence.extend(shared_evidence.iter().cloned());
-        Facts { tree, evidence }
+        Facts {
+            tree,
+            evidence,
+            invalid,
+        }
     }
 
     /// The value at a dotted path (`offer.stock`), if declared and not null.
@@ -111,15 +145,70 @@ impl Facts {
     pub fn number(&self, path: &str) -> Option<f64> {
         match self.get(path)? {
             Value::Number(n) => n.as_f64(),
-            Value::String(s) => s
-                .trim()
-                .trim_start_matches(['$', '£', '€'])
-                .replace(',', "")
-                .parse()
-                .ok(),
+            Value::String(s) => parse_amount(s),
             _ => None,
         }
     }
+}
+
+/// Removes typed offer facts whose values do not parse, and says why.
+fn drop_invalid_offer_facts(tree: &mut Value) -> Vec<InvalidFact> {
+    let mut invalid = Vec::new();
+    let Some(offer) = tree.get_mut("offer") else {
+        return invalid;
+    };
+    let Value::Mapping(map) = offer else {
+        if !offer.is_null() {
+            invalid.push(InvalidFact {
+                key: "offer",
+                message: "`offer` must be a mapping of keys such as `ends:` and `stock:`"
+                    .to_string(),
+            });
+            *offer = Value::Null;
+        }
+        return invalid;
+    };
+    for (key, kind) in TYPED_OFFER_FACTS {
+        let Some(value) = map.get(key) else { continue };
+        if value.is_null() {
+            continue;
+        }
+        let text = scalar_text(value);
+        let ok = match kind {
+            FactType::Date => text.as_deref().and_then(Date::parse).is_some(),
+            FactType::Number => match value {
+                Value::Number(n) => n.as_f64().is_some_and(|f| f.is_finite() && f >= 0.0),
+                _ => text.as_deref().and_then(parse_amount).is_some(),
+            },
+            FactType::Eligibility => text.as_deref().is_some_and(|t| {
+                t.eq_ignore_ascii_case("all") || t.eq_ignore_ascii_case("new-customers")
+            }),
+        };
+        if !ok {
+            let shown = text.unwrap_or_else(|| "a list or mapping".to_string());
+            let want = match kind {
+                FactType::Date => "a date (YYYY-MM-DD)",
+                FactType::Number => "a number",
+                FactType::Eligibility => "`all` or `new-customers`",
+            };
+            invalid.push(InvalidFact {
+                key,
+                message: format!("offer.{key} is `{shown}`, not {want}; it is ignored"),
+            });
+            map.remove(key);
+        }
+    }
+    invalid
+}
+
+/// A non-negative amount written as text: `79`, `1,299.00`, `$79`.
+fn parse_amount(text: &str) -> Option<f64> {
+    text.trim()
+        .trim_start_matches(['$', '£', '€'])
+        .replace(',', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite() && *f >= 0.0)
 }
 
 /// A scalar as text (numbers and booleans included), for comparisons.
@@ -214,6 +303,24 @@ mod tests {
             equals: Some("all".into()),
         };
         assert!(f.satisfies(&cond));
+    }
+
+    #[test]
+    fn offer_facts_of_the_wrong_type_are_dropped_and_reported() {
+        let f = facts(
+            "offer:\n  stock: lots\n  ends: next week\n  regular_price: $79\n  eligible: everyone\n",
+        );
+        assert!(!f.is_declared("offer.stock"));
+        assert!(!f.is_declared("offer.ends"));
+        assert_eq!(f.number("offer.regular_price"), Some(79.0));
+        let keys: Vec<_> = f.invalid.iter().map(|i| i.key).collect();
+        assert_eq!(keys, ["ends", "stock", "eligible"]);
+        assert_eq!(facts("offer: yes\n").invalid[0].key, "offer");
+        assert!(
+            facts("offer:\n  stock: 0\n  ends: 2026-01-31\n")
+                .invalid
+                .is_empty()
+        );
     }
 
     #[test]

@@ -391,4 +391,10 @@ fn front_matter_invalid(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
             Some(error.message.clone()),
         ));
     }
+    // Facts whose values were dropped (`offer.stock: lots`): at their key when the
+    // front matter has it, else (a config fact) at the start of the file.
+    for bad in &cx.facts.invalid {
+        let span = front_matter_key(cx, bad.key).unwrap_or(0..0);
+        out.push(finding(rule, span, Some(bad.message.clone())));
+    }
 }

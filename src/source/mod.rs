@@ -143,7 +143,27 @@ pub fn split_front_matter(text: &str) -> Option<FrontMatter> {
                 (Some(Value::Null), None)
             } else {
                 match serde_yaml::from_str::<Value>(raw) {
-                    Ok(v) => (Some(v), None),
+                    Ok(v @ (Value::Mapping(_) | Value::Null)) => (Some(v), None),
+                    // A list or a bare scalar has no keys, so no facts: say so.
+                    Ok(v) => {
+                        let what = if v.is_sequence() {
+                            "a list"
+                        } else {
+                            "a single value"
+                        };
+                        let first = raw.len() - raw.trim_start().len();
+                        let line = raw[first..].lines().next().unwrap_or("");
+                        let at = content.start + first;
+                        (
+                            None,
+                            Some(FrontMatterError {
+                                span: at..at + line.trim_end().len(),
+                                message: format!(
+                                    "front matter is {what}, not a mapping of keys such as `offer:`"
+                                ),
+                            }),
+                        )
+                    }
                     Err(e) => {
                         let at = content.start + e.location().map_or(0, |l| l.index());
                         let message = e.to_string();
