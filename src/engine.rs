@@ -6,6 +6,7 @@
 //! checkers then decide which candidates become findings. Nothing here is
 //! compiled per file, and nothing here knows about output or suppression.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -328,16 +329,10 @@ impl Engine {
         view: &mut ProseView<'_>,
         facts: &Facts,
     ) -> Verdict {
-        if let Some(exceptions) = &rule.exceptions {
-            let block = view.block_range(claim.start);
-            let block_text = &view.prose.text[block.clone()];
-            let overlaps = exceptions.find_iter(block_text).any(|m| {
-                let (s, e) = (block.start + m.start(), block.start + m.end());
-                s < claim.end && claim.start < e
-            });
-            if overlaps {
-                return Verdict::Clear;
-            }
+        if let Some(exceptions) = &rule.exceptions
+            && view.exception_overlaps(exceptions, claim)
+        {
+            return Verdict::Clear;
         }
         if let Some(when) = &rule.when
             && !view.found_near(when, claim)
@@ -353,27 +348,44 @@ impl Engine {
             return Verdict::Clear;
         }
         if rule.unless.evidence && !facts.evidence.is_empty() {
-            let sentence = view.scope_text(Scope::Sentence, claim);
-            let mut expired = None;
-            for evidence in facts.evidence.iter().filter(|e| e.covers(sentence)) {
-                if evidence.expired(self.settings.today) {
-                    expired.get_or_insert_with(|| {
-                        format!(
-                            "evidence for \"{}\" ({}) expired on {}",
-                            evidence.claim,
-                            evidence.source,
-                            evidence.expires.map(|d| d.to_string()).unwrap_or_default()
-                        )
-                    });
-                } else {
-                    return Verdict::Clear;
+            let sentence = view.scope_range(Scope::Sentence, claim);
+            // Every claim of a sentence gets the same answer: work it out once.
+            let key = (sentence.start, sentence.end);
+            let verdict = match view.evidence.get(&key) {
+                Some(v) => v.clone(),
+                None => {
+                    let v = self.evidence_verdict(&view.prose.text[sentence], facts);
+                    view.evidence.insert(key, v.clone());
+                    v
                 }
-            }
-            if let Some(detail) = expired {
-                return Verdict::ExpiredEvidence(detail);
+            };
+            match verdict {
+                EvidenceVerdict::Covered => return Verdict::Clear,
+                EvidenceVerdict::Expired(detail) => return Verdict::ExpiredEvidence(detail),
+                EvidenceVerdict::None => {}
             }
         }
         Verdict::Report
+    }
+
+    /// What the file's evidence says about the claims of one sentence.
+    fn evidence_verdict(&self, sentence: &str, facts: &Facts) -> EvidenceVerdict {
+        let mut expired = None;
+        for evidence in facts.evidence.iter().filter(|e| e.covers(sentence)) {
+            if evidence.expired(self.settings.today) {
+                expired.get_or_insert_with(|| {
+                    format!(
+                        "evidence for \"{}\" ({}) expired on {}",
+                        evidence.claim,
+                        evidence.source,
+                        evidence.expires.map(|d| d.to_string()).unwrap_or_default()
+                    )
+                });
+            } else {
+                return EvidenceVerdict::Covered;
+            }
+        }
+        expired.map_or(EvidenceVerdict::None, EvidenceVerdict::Expired)
     }
 
     /// Decides whether a checker's candidate stands: the rule's `exceptions`,
@@ -392,6 +404,14 @@ impl Engine {
     }
 }
 
+/// Evidence for the claims of one sentence.
+#[derive(Clone)]
+enum EvidenceVerdict {
+    None,
+    Covered,
+    Expired(String),
+}
+
 enum Verdict {
     Clear,
     Report,
@@ -400,9 +420,18 @@ enum Verdict {
 }
 
 /// Block and sentence lookups over one document's prose, computed lazily.
+///
+/// Conditions are answered once per scope, not once per claim: a block with
+/// many claims (a 20 MB paragraph) would otherwise be searched again for each.
 pub struct ProseView<'a> {
     pub prose: &'a Prose,
     sentences: Vec<Option<Vec<Range<usize>>>>,
+    /// `found_near` answers by (regex address, scope start, scope end).
+    near: HashMap<(usize, usize, usize), bool>,
+    /// Exception matches by (regex address, block start), in prose coordinates.
+    exception_matches: HashMap<(usize, usize), Vec<Range<usize>>>,
+    /// Evidence answers by sentence range.
+    evidence: HashMap<(usize, usize), EvidenceVerdict>,
 }
 
 impl<'a> ProseView<'a> {
@@ -410,7 +439,27 @@ impl<'a> ProseView<'a> {
         ProseView {
             prose,
             sentences: vec![None; prose.blocks.len()],
+            near: HashMap::new(),
+            exception_matches: HashMap::new(),
+            evidence: HashMap::new(),
         }
+    }
+
+    /// True when a match of `exceptions` in the claim's block overlaps the claim.
+    fn exception_overlaps(&mut self, exceptions: &LazyRegex, claim: &Range<usize>) -> bool {
+        let block = self.block_range(claim.start);
+        let key = (std::ptr::from_ref(exceptions) as usize, block.start);
+        let text = &self.prose.text;
+        let matches = self.exception_matches.entry(key).or_insert_with(|| {
+            exceptions
+                .find_iter(&text[block.clone()])
+                .map(|m| block.start + m.start()..block.start + m.end())
+                .collect()
+        });
+        // Matches do not overlap and come in order: the first ending after the
+        // claim's start is the only one that can overlap it.
+        let i = matches.partition_point(|m| m.end <= claim.start);
+        matches.get(i).is_some_and(|m| m.start < claim.end)
     }
 
     /// The prose range of the block holding `offset`.
@@ -442,13 +491,13 @@ impl<'a> ProseView<'a> {
                     return claim.clone();
                 };
                 let sentences = self.sentences(index);
+                // Sentences are in order: binary searches, not scans, so a block
+                // of many sentences with many claims stays linear-logarithmic.
                 let first = sentences
-                    .iter()
-                    .find(|s| s.end > claim.start)
+                    .get(sentences.partition_point(|s| s.end <= claim.start))
                     .map_or(claim.start, |s| s.start);
                 let last = sentences
-                    .iter()
-                    .find(|s| s.end >= claim.end)
+                    .get(sentences.partition_point(|s| s.end < claim.end))
                     .map_or(claim.end, |s| s.end);
                 first.min(claim.start)..last.max(claim.end)
             }
@@ -462,9 +511,18 @@ impl<'a> ProseView<'a> {
 
     /// True when `context.nearby` matches within its scope around `claim`.
     pub fn found_near(&mut self, context: &Context, claim: &Range<usize>) -> bool {
-        context
-            .nearby
-            .is_match(self.scope_text(context.within, claim))
+        let range = self.scope_range(context.within, claim);
+        let key = (
+            std::ptr::from_ref(&context.nearby) as usize,
+            range.start,
+            range.end,
+        );
+        if let Some(&hit) = self.near.get(&key) {
+            return hit;
+        }
+        let hit = context.nearby.is_match(&self.prose.text[range]);
+        self.near.insert(key, hit);
+        hit
     }
 }
 
