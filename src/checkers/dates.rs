@@ -27,7 +27,9 @@ impl StatedDate {
 const MONTHS: &str = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 
 static END_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    let cue = r"(?:until|till|til|through|thru|ends?|ending|expires?|expiring|closes?|closing|valid (?:until|through|to|till)|no later than|before|by|to)";
+    // Not "by", "before" or a bare "to": those introduce delivery deadlines
+    // ("order by 15 December") and the far end of ranges ("9 to 11 April").
+    let cue = r"(?:until|till|til|through|thru|ends?|ending|expires?|expiring|closes?|closing|valid (?:until|through|to|till)|offer runs (?:to|until))";
     let weekday = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?";
     let time = r"(?:(?:midnight|noon|\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2})\s*(?:[A-Z]{2,4}\s*)?(?:on\s+)?,?\s*)?";
     let dmy = format!(
@@ -111,6 +113,7 @@ mod tests {
     fn common_forms() {
         assert_eq!(one("Sale ends 31 December 2026."), (Some(2026), 12, 31));
         assert_eq!(one("Offer valid until Sunday, Dec. 7"), (None, 12, 7));
+        assert_eq!(one("Offer valid to 5 January 2027"), (Some(2027), 1, 5));
         assert_eq!(
             one("20% off until 23:59 BST on Sunday 12 April 2026"),
             (Some(2026), 4, 12)
@@ -123,6 +126,8 @@ mod tests {
     #[test]
     fn dates_without_an_end_cue_do_not_count() {
         assert!(end_dates("Founded on 3 May 1998 in Leeds.").is_empty());
+        assert!(end_dates("Orders placed by 15 December arrive before Christmas.").is_empty());
+        assert!(end_dates("Open weekend: Friday 9 April to Sunday 11 April.").is_empty());
         assert!(end_dates("ends 03/04").is_empty());
     }
 }
