@@ -9,7 +9,10 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::sync::{Mutex, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use regex_automata::{MatchKind, hybrid};
 
 use crate::checkers;
 use crate::date::Date;
@@ -106,31 +109,111 @@ struct Pattern {
     regex: LazyRegex,
 }
 
+/// Prefix hits of one pattern in one document up to which the pattern is
+/// tried at each hit; above it, the document is searched in one pass.
+const MAX_ANCHORED_TRIES: usize = 64;
+
+/// What one string in the engine's literal automaton stands for.
+#[derive(Debug, Clone, Copy)]
+enum Literal {
+    /// A rule's literal phrase.
+    Phrase(PhraseOwner),
+    /// A prefix every match of pattern `usize` starts with.
+    Prefix(usize),
+}
+
 /// All active rules, compiled.
 pub struct Engine {
     rules: Vec<Rule>,
-    phrases: Option<AhoCorasick>,
-    phrase_owners: Vec<PhraseOwner>,
-    patterns: Vec<Pattern>,
-    /// Literal prefixes of the patterns: a pattern runs only when one of its
-    /// prefixes occurs in the text (`literal_owner` maps literal → pattern).
+    /// Every phrase of every rule and every literal prefix of every pattern,
+    /// in one automaton: one pass over the prose finds them all.
     literals: Option<AhoCorasick>,
-    literal_owner: Vec<usize>,
-    /// Patterns with no usable literal prefix: they always run.
+    literal_kinds: Vec<Literal>,
+    patterns: Vec<Pattern>,
+    /// Patterns with no usable literal prefix (indexes into `patterns`): the
+    /// set below says which of them match a document at all.
     unfiltered: Vec<usize>,
+    unfiltered_set: OnceLock<Option<PatternSet>>,
     checkers: Vec<(usize, Checker)>,
     pub settings: Settings,
+}
+
+/// Several patterns as one lazy DFA that reports which of them match.
+struct PatternSet {
+    dfa: hybrid::dfa::DFA,
+    /// Search caches, one per thread at a time.
+    caches: Mutex<Vec<hybrid::dfa::Cache>>,
+}
+
+impl PatternSet {
+    fn new(sources: &[&str]) -> Option<PatternSet> {
+        let converted: Vec<String> = sources
+            .iter()
+            .map(|p| crate::rules::ascii_classes(p))
+            .collect();
+        let dfa = hybrid::dfa::DFA::builder()
+            .configure(
+                hybrid::dfa::DFA::config()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(8 * 1024 * 1024),
+            )
+            .syntax(
+                regex_automata::util::syntax::Config::new()
+                    .case_insensitive(true)
+                    .multi_line(true),
+            )
+            .thompson(
+                regex_automata::nfa::thompson::Config::new()
+                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(16 * 1024 * 1024)),
+            )
+            .build_many(&converted)
+            .ok()?;
+        Some(PatternSet {
+            dfa,
+            caches: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Marks in `wanted[i]` the members that match somewhere in `text`
+    /// (`members[i]` is the pattern's index). False when the DFA could not
+    /// decide (the caller then runs them all).
+    fn mark(&self, text: &str, members: &[usize], wanted: &mut [bool]) -> bool {
+        let mut cache = self
+            .caches
+            .lock()
+            .expect("no thread panics while holding it")
+            .pop()
+            .unwrap_or_else(|| self.dfa.create_cache());
+        let mut found = regex_automata::PatternSet::new(self.dfa.pattern_len());
+        let ok = self
+            .dfa
+            .try_which_overlapping_matches(
+                &mut cache,
+                &regex_automata::Input::new(text),
+                &mut found,
+            )
+            .is_ok();
+        self.caches
+            .lock()
+            .expect("no thread panics while holding it")
+            .push(cache);
+        if ok {
+            for id in found.iter() {
+                wanted[members[id.as_usize()]] = true;
+            }
+        }
+        ok
+    }
 }
 
 impl Engine {
     /// Compiles `rules` (already filtered and with final severities).
     pub fn new(rules: Vec<Rule>, settings: Settings) -> Engine {
         let rules: Vec<Rule> = rules.into_iter().filter(|r| !r.off).collect();
-        let mut phrase_list = Vec::new();
-        let mut phrase_owners = Vec::new();
-        let mut patterns = Vec::new();
         let mut literal_list: Vec<String> = Vec::new();
-        let mut literal_owner = Vec::new();
+        let mut literal_kinds = Vec::new();
+        let mut patterns = Vec::new();
         let mut unfiltered = Vec::new();
         let mut checkers = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
@@ -141,15 +224,16 @@ impl Engine {
                         word_start: variant.chars().next().is_some_and(is_word_char),
                         word_end: variant.chars().next_back().is_some_and(is_word_char),
                     };
-                    phrase_list.push(variant);
-                    phrase_owners.push(owner);
+                    literal_list.push(variant);
+                    literal_kinds.push(Literal::Phrase(owner));
                 }
             }
             for pattern in &rule.patterns {
                 let index = patterns.len();
                 match prefix_literals(pattern) {
                     Some(prefixes) => {
-                        literal_owner.extend(std::iter::repeat_n(index, prefixes.len()));
+                        literal_kinds
+                            .extend(std::iter::repeat_n(Literal::Prefix(index), prefixes.len()));
                         literal_list.extend(prefixes);
                     }
                     None => unfiltered.push(index),
@@ -163,28 +247,20 @@ impl Engine {
                 checkers.push((i, checker));
             }
         }
-        let phrases = (!phrase_list.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&phrase_list)
-                .expect("phrases were validated when the pack was loaded")
-        });
         let literals = (!literal_list.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
+                .match_kind(aho_corasick::MatchKind::Standard)
                 .build(&literal_list)
-                .expect("literals are plain strings")
+                .expect("phrases were validated when the pack was loaded")
         });
         Engine {
             rules,
-            phrases,
-            phrase_owners,
-            patterns,
             literals,
-            literal_owner,
+            literal_kinds,
+            patterns,
             unfiltered,
+            unfiltered_set: OnceLock::new(),
             checkers,
             settings,
         }
@@ -274,11 +350,31 @@ impl Engine {
     }
 
     fn candidates(&self, prose: &Prose) -> Vec<Candidate> {
+        self.candidates_with(prose, false)
+    }
+
+    /// `exhaustive` runs every pattern over the whole prose instead of only
+    /// where the automaton and the pattern set say it can match: the same
+    /// candidates, slower (the tests compare the two).
+    fn candidates_with(&self, prose: &Prose, exhaustive: bool) -> Vec<Candidate> {
         let text = prose.text.as_str();
         let mut out = Vec::new();
-        if let Some(ac) = &self.phrases {
+        // (pattern, offset) where one of the pattern's prefixes occurs, at
+        // most `MAX_ANCHORED_TRIES` per pattern; `hits` counts them all.
+        let mut starts: Vec<(usize, usize)> = Vec::new();
+        let mut hits = vec![0usize; self.patterns.len()];
+        if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
-                let owner = self.phrase_owners[m.pattern().as_usize()];
+                let owner = match self.literal_kinds[m.pattern().as_usize()] {
+                    Literal::Prefix(pattern) => {
+                        hits[pattern] += 1;
+                        if hits[pattern] <= MAX_ANCHORED_TRIES {
+                            starts.push((pattern, m.start()));
+                        }
+                        continue;
+                    }
+                    Literal::Phrase(owner) => owner,
+                };
                 if owner.word_start
                     && text[..m.start()]
                         .chars()
@@ -296,25 +392,76 @@ impl Engine {
                 });
             }
         }
-        if !self.patterns.is_empty() {
-            let mut wanted = vec![false; self.patterns.len()];
-            for &i in &self.unfiltered {
-                wanted[i] = true;
+        let mut push = |pattern: &Pattern, m: regex_automata::Match| {
+            if m.is_empty() || text[m.range()].contains(crate::source::prose::BLOCK_SEPARATOR) {
+                return;
             }
-            if let Some(ac) = &self.literals {
-                for m in ac.find_overlapping_iter(text) {
-                    wanted[self.literal_owner[m.pattern().as_usize()]] = true;
-                }
-            }
-            for (pattern, _) in self.patterns.iter().zip(wanted).filter(|(_, w)| *w) {
+            out.push(Candidate {
+                rule: pattern.rule,
+                prose: m.start()..complete_word(text, m.end()),
+            });
+        };
+        // A pattern with literal prefixes can only match where one of them
+        // occurs: try it there, anchored, in order, the way `find_iter` would
+        // step (a match hides the starts it covers). A pattern with more hits
+        // than `MAX_ANCHORED_TRIES` in one document is searched in one pass
+        // instead, so a hostile input (a megabyte of digits) can make the
+        // tries neither quadratic nor a large list.
+        if exhaustive {
+            starts.clear();
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        let mut group = 0;
+        while group < starts.len() {
+            let index = starts[group].0;
+            let len = starts[group..].partition_point(|s| s.0 == index);
+            let pattern = &self.patterns[index];
+            if hits[index] > MAX_ANCHORED_TRIES {
                 for m in pattern.regex.find_iter(text) {
-                    if m.is_empty() || m.as_str().contains(crate::source::prose::BLOCK_SEPARATOR) {
+                    push(pattern, m);
+                }
+            } else {
+                // No match of this pattern may start before `from` (the end of its last one).
+                let mut from = 0;
+                for &(_, start) in &starts[group..group + len] {
+                    if start < from {
                         continue;
                     }
-                    out.push(Candidate {
-                        rule: pattern.rule,
-                        prose: m.start()..complete_word(text, m.end()),
-                    });
+                    if let Some(m) = pattern.regex.match_at(text, start) {
+                        from = m.end().max(start + 1);
+                        push(pattern, m);
+                    }
+                }
+            }
+            group += len;
+        }
+        if exhaustive {
+            for pattern in &self.patterns {
+                for m in pattern.regex.find_iter(text) {
+                    push(pattern, m);
+                }
+            }
+        } else if !self.unfiltered.is_empty() {
+            let mut wanted = vec![false; self.patterns.len()];
+            let set = self.unfiltered_set.get_or_init(|| {
+                let sources: Vec<&str> = self
+                    .unfiltered
+                    .iter()
+                    .map(|&i| self.patterns[i].regex.source.as_str())
+                    .collect();
+                PatternSet::new(&sources)
+            });
+            let decided = set
+                .as_ref()
+                .is_some_and(|set| set.mark(text, &self.unfiltered, &mut wanted));
+            for &index in &self.unfiltered {
+                if decided && !wanted[index] {
+                    continue;
+                }
+                let pattern = &self.patterns[index];
+                for m in pattern.regex.find_iter(text) {
+                    push(pattern, m);
                 }
             }
         }
@@ -556,39 +703,69 @@ fn complete_word(text: &str, end: usize) -> usize {
 }
 
 /// The literal prefixes every match of `pattern` starts with, lower-cased, or
-/// None when there is no useful finite set (the pattern then always runs).
+/// None when there is no useful finite set (the pattern then goes to the
+/// engine's pattern set).
 ///
-/// Extracted from the pattern read case-sensitively and without Unicode
-/// classes (cheap to parse); the automaton they go into folds ASCII case, so
-/// this is a superset test for ASCII prefixes. A non-ASCII prefix would not
-/// fold, so such patterns always run.
+/// Extracted from the pattern read case-sensitively; the automaton they go
+/// into folds ASCII case, so this is a superset test for ASCII prefixes.
+/// First read without Unicode (cheap to parse); a pattern that needs Unicode
+/// to parse (`[$£€]`) is read again with it, keeping prefixes whose non-ASCII
+/// characters have no case (symbols, punctuation), which match only as written.
 fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::ParserBuilder::new()
+    let ascii = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .multi_line(true)
         .build()
-        .parse(pattern)
-        .ok()?;
+        .parse(pattern);
+    let hir = match ascii {
+        Ok(hir) => hir,
+        Err(_) => regex_syntax::ParserBuilder::new()
+            .multi_line(true)
+            .build()
+            .parse(&crate::rules::ascii_classes(pattern))
+            .ok()?,
+    };
+    extract_prefixes(&hir)
+}
+
+fn extract_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let mut extractor = Extractor::new();
-    extractor.kind(ExtractKind::Prefix).limit_total(64);
-    let seq = extractor.extract(&hir);
+    // Prefixes of up to 8 bytes: the automaton stays small and cheap to build
+    // (long alternations share their first bytes), and each hit is only a
+    // place to try the pattern, anchored.
+    extractor
+        .kind(ExtractKind::Prefix)
+        .limit_total(64)
+        .limit_literal_len(8);
+    let seq = extractor.extract(hir);
     let literals = seq.literals()?;
     if literals.is_empty() {
         return None;
     }
     let mut out = Vec::with_capacity(literals.len());
     for literal in literals {
-        let bytes = literal.as_bytes();
-        if bytes.is_empty() || !bytes.is_ascii() {
+        // A prefix cut at 8 bytes may end inside a character.
+        let text = match std::str::from_utf8(literal.as_bytes()) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&literal.as_bytes()[..e.valid_up_to()])
+                .expect("valid up to there"),
+        };
+        if text.is_empty() || text.chars().any(|c| !c.is_ascii() && has_case(c)) {
             return None;
         }
-        out.push(String::from_utf8_lossy(bytes).to_ascii_lowercase());
+        out.push(text.to_ascii_lowercase());
     }
     out.sort();
     out.dedup();
     Some(out)
+}
+
+/// True when `c` has another case (or is a letter): a case-insensitive
+/// regex matches more than `c` itself, which the ASCII-folding automaton would miss.
+fn has_case(c: char) -> bool {
+    c.is_alphabetic() || c.to_lowercase().ne([c]) || c.to_uppercase().ne([c])
 }
 
 /// The spellings a literal phrase matches: as written, and with curly
@@ -604,6 +781,61 @@ fn phrase_variants(phrase: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::complete_word;
+
+    /// Trying patterns only at their literal prefixes (anchored) and only
+    /// when the pattern set says they match finds exactly what running every
+    /// pattern over the whole prose finds, for every bundled rule on every
+    /// bundled example.
+    #[test]
+    fn narrowed_candidates_equal_exhaustive_ones() {
+        use crate::rules::{Jurisdiction, PackSelection};
+        let rules = crate::rules::load(&PackSelection {
+            default_rules: true,
+            packs: vec!["all".to_string()],
+            extra: Vec::new(),
+            jurisdiction: Jurisdiction::Us,
+        })
+        .expect("bundled packs load");
+        let mut text = String::new();
+        for rule in &rules {
+            for example in rule.bad_examples.iter().chain(&rule.good_examples) {
+                text.push_str(example);
+                text.push_str("\n\n");
+            }
+        }
+        text.push_str("Was $120, now $90! SAVE 25%. Only 3 left — 12:30:00 h, 2-for-1, ");
+        text.push_str("x100% effective £0 today €5 a month for 3 months; 9 out of 10 vets.\n");
+        // Over `MAX_ANCHORED_TRIES` hits of the same prefixes: the linear fallback.
+        text.push_str(&"$9 a month for 3 months, only 2 left, 1 in 10 people, ".repeat(80));
+        let engine = super::Engine::new(
+            rules,
+            super::Settings::new(crate::date::Date::new(2026, 11, 27).unwrap()),
+        );
+        let doc = crate::source::read(
+            &text,
+            crate::source::Kind::Text,
+            &mut crate::source::ProseBuilder::new(),
+        );
+        let key = |c: &super::Candidate| (c.rule, c.prose.start, c.prose.end);
+        let mut fast: Vec<_> = engine
+            .candidates_with(&doc.prose, false)
+            .iter()
+            .map(key)
+            .collect();
+        let mut slow: Vec<_> = engine
+            .candidates_with(&doc.prose, true)
+            .iter()
+            .map(key)
+            .collect();
+        fast.sort();
+        slow.sort();
+        assert!(
+            slow.len() > 100,
+            "the examples exercise the patterns ({})",
+            slow.len()
+        );
+        assert_eq!(fast, slow);
+    }
 
     #[test]
     fn matches_end_on_whole_numbers_and_words() {
