@@ -216,6 +216,11 @@ impl Engine {
         let mut patterns = Vec::new();
         let mut unfiltered = Vec::new();
         let mut checkers = Vec::new();
+        let sources: Vec<&str> = rules
+            .iter()
+            .flat_map(|r| r.patterns.iter().map(String::as_str))
+            .collect();
+        let mut extracted = all_prefix_literals(&sources).into_iter();
         for (i, rule) in rules.iter().enumerate() {
             for phrase in &rule.phrases {
                 for variant in phrase_variants(phrase) {
@@ -230,7 +235,7 @@ impl Engine {
             }
             for pattern in &rule.patterns {
                 let index = patterns.len();
-                match prefix_literals(pattern) {
+                match extracted.next().expect("one entry per pattern") {
                     Some(prefixes) => {
                         literal_kinds
                             .extend(std::iter::repeat_n(Literal::Prefix(index), prefixes.len()));
@@ -700,6 +705,27 @@ fn complete_word(text: &str, end: usize) -> usize {
         end += c.len_utf8();
     }
     end
+}
+
+/// [`prefix_literals`] of every source, in order. Reading hundreds of
+/// patterns is most of the engine's start-up, so it runs on two threads.
+fn all_prefix_literals(sources: &[&str]) -> Vec<Option<Vec<String>>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    if threads < 2 || sources.len() < 32 {
+        return sources.iter().map(|p| prefix_literals(p)).collect();
+    }
+    let (first, second) = sources.split_at(sources.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            second
+                .iter()
+                .map(|p| prefix_literals(p))
+                .collect::<Vec<_>>()
+        });
+        let mut out: Vec<_> = first.iter().map(|p| prefix_literals(p)).collect();
+        out.extend(other.join().expect("prefix extraction does not panic"));
+        out
+    })
 }
 
 /// The literal prefixes every match of `pattern` starts with, lower-cased, or
