@@ -92,7 +92,7 @@ cl_cmd() { # corpus path, output file
     echo "$bin check $1 --isolated --format json --output $2 --today $today --fail-on never --quiet"
 }
 rg_cmd() { echo "rg -i -w -n --column -o -f $phrases $1"; }
-cat_cmd() { echo "find $1 -name '*.md' -exec cat {} +"; }
+cat_cmd() { echo "find $1/ -name '*.md' -exec cat {} +"; }
 
 # Times commands side by side; writes name<TAB>median seconds lines to $1.
 measure() {
@@ -141,11 +141,16 @@ measure "$results/time-one.tsv" "$@"
 
 # 1 vs 2 worker threads: byte-identical JSON.
 threads_ok="skipped"
+checked=""
 for n in $sizes; do
     dir="$corpora/c$n"
     $bin check "$dir" --isolated --format json --output "$results/t1.json" --today $today --fail-on never --quiet --threads 1
     $bin check "$dir" --isolated --format json --output "$results/t2.json" --today $today --fail-on never --quiet --threads 2
-    if cmp -s "$results/t1.json" "$results/t2.json"; then threads_ok="identical ($n files)"; else threads_ok="DIFFERENT ($n files)"; break; fi
+    if cmp -s "$results/t1.json" "$results/t2.json"; then
+        checked="$checked${checked:+, }$n"; threads_ok="identical JSON ($checked files)"
+    else
+        threads_ok="DIFFERENT ($n files)"; break
+    fi
 done
 
 python3 - "$results" "$sizes" "$threads_ok" <<'EOF'
