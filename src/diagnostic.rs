@@ -180,16 +180,49 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 /// Converts byte offsets to 1-based line and character column.
 ///
 /// Built once per file: the start of every line, then a binary search per lookup.
+/// Columns on a very long line (a minified page, a 20 MB paragraph) come from
+/// character counts kept every [`CHECKPOINT`] bytes, so each lookup counts at
+/// most that many bytes instead of the line up to the offset.
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// Characters in `text[..k * CHECKPOINT]` for every k, built on first need.
+    checkpoints: std::sync::OnceLock<Vec<usize>>,
+}
+
+/// Bytes between character-count checkpoints.
+const CHECKPOINT: usize = 256;
+
+/// Characters in `bytes` (valid UTF-8): the bytes that do not continue a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, line_starts }
+        LineIndex {
+            text,
+            line_starts,
+            checkpoints: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let mut total = 0;
+            let mut out = vec![0];
+            for chunk in bytes.chunks_exact(CHECKPOINT) {
+                total += count_chars(chunk);
+                out.push(total);
+            }
+            out
+        });
+        let k = offset / CHECKPOINT;
+        checkpoints[k] + count_chars(&bytes[k * CHECKPOINT..offset])
     }
 
     /// The position of byte `offset`; an offset inside a multi-byte character
@@ -198,7 +231,11 @@ impl<'a> LineIndex<'a> {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = if offset - start <= CHECKPOINT {
+            self.text[start..offset].chars().count()
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        } + 1;
         Position {
             line: line + 1,
             column,
@@ -271,6 +308,28 @@ mod tests {
         let at = text.find("supplies").unwrap();
         assert_eq!(index.position(at), Position { line: 2, column: 7 });
         assert_eq!(index.offset(Position { line: 2, column: 7 }), Some(at));
+    }
+
+    #[test]
+    fn columns_on_very_long_lines() {
+        let text = format!("{}\n{}x", "é“".repeat(5000), "ab€".repeat(4000));
+        let index = LineIndex::new(&text);
+        for offset in [
+            0,
+            3,
+            9000,
+            14_999,
+            15_000,
+            15_001,
+            15_005,
+            20_000,
+            text.len(),
+        ] {
+            let offset = floor_char_boundary(&text, offset);
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let column = text[line_start..offset].chars().count() + 1;
+            assert_eq!(index.position(offset).column, column, "at {offset}");
+        }
     }
 
     #[test]

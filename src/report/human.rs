@@ -7,17 +7,97 @@ use std::io::{self, Write};
 
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
-    NamedSource,
+    MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{RenderOptions, ReportInput};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity, floor_char_boundary};
 
 /// A finding in the shape miette renders.
 struct Shown<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a NamedSource<String>,
+    source: &'a Excerpt<'a>,
     help: String,
+}
+
+/// A file as miette reads it: only the lines around a finding, and on a very
+/// long line (minified HTML, one giant paragraph) only the stretch around the
+/// claim. miette's own reader scans from the start of the file and shows whole
+/// lines, so a big file with many findings cost time and output quadratic in
+/// its size; this keeps each finding's cost bounded.
+struct Excerpt<'a> {
+    name: &'a str,
+    text: &'a str,
+    index: LineIndex<'a>,
+}
+
+/// Beyond this many bytes of lines to show, a finding's line is cut down.
+const MAX_WINDOW: usize = 8 * 1024;
+/// Bytes of a long line shown on either side of the claim.
+const LONG_LINE_CONTEXT: usize = 160;
+
+impl SourceCode for Excerpt<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let text = self.text;
+        let start = span.offset();
+        let end = start + span.len();
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self.index.line_of(start); // 1-based
+        let last = self.index.line_of(end.saturating_sub(1).max(start));
+        let window_start = self
+            .index
+            .line_range(first.saturating_sub(before).max(1))
+            .map_or(0, |r| r.start);
+        let window_end = self
+            .index
+            .line_range(last + after)
+            .map_or(text.len(), |r| r.end);
+        let named = |data: &'b [u8], offset: usize, line: usize, column: usize, count: usize| {
+            Box::new(MietteSpanContents::new_named(
+                self.name.to_string(),
+                data,
+                SourceSpan::new(offset.into(), data.len()),
+                line,
+                column,
+                count,
+            ))
+        };
+        if window_end - window_start <= MAX_WINDOW {
+            // miette's reader over just these lines, its positions moved back.
+            let base_line = first.saturating_sub(before).max(1) - 1;
+            let bytes = &text.as_bytes()[window_start..window_end];
+            let inner = SourceSpan::new((start - window_start).into(), span.len());
+            let c = bytes.read_span(&inner, before, after)?;
+            return Ok(named(
+                c.data(),
+                c.span().offset() + window_start,
+                c.line() + base_line,
+                c.column(),
+                c.line_count() + base_line,
+            ));
+        }
+        // A long line: the claim with some of the line either side of it.
+        let line = self.index.line_range(first).unwrap_or(0..text.len());
+        let a = floor_char_boundary(
+            text,
+            start.saturating_sub(LONG_LINE_CONTEXT).max(line.start),
+        );
+        let last_line = self.index.line_range(last).unwrap_or(0..text.len());
+        let mut b = (end + LONG_LINE_CONTEXT).min(last_line.end).max(end);
+        while !text.is_char_boundary(b) {
+            b += 1;
+        }
+        let data = text[a..b].trim_end_matches(['\n', '\r']);
+        let column = self.index.position(a).column - 1;
+        Ok(named(data.as_bytes(), a, first - 1, column, last))
+    }
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -84,11 +164,16 @@ pub fn render(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
-    let mut current: Option<(&str, NamedSource<String>)> = None;
+    let mut current: Option<(&str, Excerpt<'_>)> = None;
     for d in input.active() {
         if current.as_ref().is_none_or(|(p, _)| *p != d.path) {
-            let text = input.sources.get(&d.path).cloned().unwrap_or_default();
-            current = Some((&d.path, NamedSource::new(&d.path, text)));
+            let text = input.sources.get(&d.path).map_or("", String::as_str);
+            let excerpt = Excerpt {
+                name: &d.path,
+                text,
+                index: LineIndex::new(text),
+            };
+            current = Some((&d.path, excerpt));
         }
         let (_, source) = current.as_ref().expect("set just above");
         let mut help = d.help.clone();
