@@ -141,6 +141,17 @@ pub fn split_front_matter(text: &str) -> Option<FrontMatter> {
                 }
             } else if raw.trim().is_empty() {
                 (Some(Value::Null), None)
+            } else if let Some(at) = flow_too_deep(raw, MAX_FLOW_DEPTH) {
+                let at = content.start + at;
+                (
+                    None,
+                    Some(FrontMatterError {
+                        span: at..at + 1,
+                        message: format!(
+                            "front matter is not valid YAML: `[` and `{{` nest deeper than {MAX_FLOW_DEPTH} levels"
+                        ),
+                    }),
+                )
             } else {
                 match serde_yaml::from_str::<Value>(raw) {
                     Ok(v @ (Value::Mapping(_) | Value::Null)) => (Some(v), None),
@@ -201,6 +212,43 @@ pub fn split_front_matter(text: &str) -> Option<FrontMatter> {
     })
 }
 
+/// Deeper nesting of YAML flow collections than any real front matter has.
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// The offset where YAML flow collections (`[`, `{`) first nest deeper than
+/// `limit`, outside quoted scalars. The YAML reader's time grows with the
+/// square of the depth (50,000 `[` took half a minute), and its own recursion
+/// limit refuses such input anyway, so it is refused before parsing.
+fn flow_too_deep(yaml: &str, limit: usize) -> Option<usize> {
+    let bytes = yaml.as_bytes();
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(b'"') if b == b'\\' => i += 1,
+            Some(q) if b == q || b == b'\n' => quote = None,
+            Some(_) => {}
+            None => match b {
+                // An apostrophe inside a word is not a quote.
+                b'\'' if i > 0 && bytes[i - 1].is_ascii_alphanumeric() => {}
+                b'"' | b'\'' => quote = Some(b),
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some(i);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Pushes a stretch of source text as prose, leaving out URLs and e-mail
 /// addresses (a claim word inside `https://example.com/best-deal` is not copy).
 pub fn push_copy(builder: &mut ProseBuilder, text: &str, source_start: usize) {
@@ -251,6 +299,20 @@ mod tests {
         let fm = split_front_matter(text).unwrap();
         assert!(fm.error.is_some());
         assert_eq!(&text[fm.span.end..], "Body");
+    }
+
+    #[test]
+    fn deeply_nested_yaml_is_refused_before_parsing() {
+        let deep = format!(
+            "---\noffer: {}1{}\n---\nBody\n",
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        );
+        let fm = split_front_matter(&deep).unwrap();
+        assert!(fm.error.unwrap().message.contains("nest deeper"));
+        let fine =
+            "---\ntitle: \"[[[[ it's\"\nnote: it's fine\ntags: [[a, b], {c: [d]}]\n---\nBody\n";
+        assert!(split_front_matter(fine).unwrap().error.is_none());
     }
 
     #[test]
