@@ -481,8 +481,10 @@ impl Engine {
         view: &mut ProseView<'_>,
         facts: &Facts,
     ) -> Verdict {
-        if let Some(exceptions) = &rule.exceptions
-            && view.exception_overlaps(exceptions, claim)
+        if rule
+            .exceptions
+            .iter()
+            .any(|exception| view.exception_overlaps(exception, claim))
         {
             return Verdict::Clear;
         }

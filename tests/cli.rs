@@ -512,3 +512,37 @@ fn bundled_rule_examples_all_behave() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
+
+#[test]
+fn a_short_exception_does_not_hide_a_longer_one() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "pack.yaml",
+        "rules:\n  - id: a/b\n    category: hype\n    severity: warning\n    message: m\n    help: h\n    patterns: ['\\bbaz\\b']\n    exceptions: ['\\bfoo\\b', '\\bfoo bar baz\\b']\n",
+    );
+    write(dir.path(), "a.md", "foo bar baz\n\nplain baz\n");
+    let out = Command::cargo_bin("claimlint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--isolated",
+            "--no-default-rules",
+            "--rules",
+            "pack.yaml",
+            "--format",
+            "json",
+            "a.md",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<u64> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3], "{report}");
+}

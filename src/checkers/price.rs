@@ -362,8 +362,8 @@ struct MoneyMatch {
 /// [`crate::rules::ascii_classes`]): Unicode word boundaries make the regex crate's
 /// fast DFA give up at the first "£" or curly quote. No-break spaces in numbers
 /// are matched explicitly, not through `\\s`.
-fn ascii_regex(pattern: impl AsRef<str>) -> Result<Regex, regex::Error> {
-    Regex::new(&crate::rules::ascii_classes(pattern.as_ref()))
+fn ascii_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    Regex::new(&crate::rules::ascii_classes(pattern))
 }
 
 /// The number inside a price. Thousands groups use `,` `.` or a no-break space; the

@@ -243,7 +243,9 @@ pub struct Rule {
     pub phrases: Vec<String>,
     /// Regex sources, as written.
     pub patterns: Vec<String>,
-    pub exceptions: Option<LazyRegex>,
+    /// Each exception on its own: a short one must not hide a longer one that
+    /// covers the claim (alternation would take the first that matches).
+    pub exceptions: Vec<LazyRegex>,
     pub when: Option<Context>,
     pub unless: Unless,
     pub checker: Option<Checker>,
@@ -556,7 +558,12 @@ fn compile_rule(
         let within = scope(path, text, at, &spec.within)?;
         Ok(combined(&spec.nearby)?.map(|nearby| Context { nearby, within }))
     };
-    let exceptions = combined(&spec.exceptions)?;
+    let mut exceptions = Vec::with_capacity(spec.exceptions.len());
+    for exception in &spec.exceptions {
+        if let Some(regex) = combined(std::slice::from_ref(exception))? {
+            exceptions.push(regex);
+        }
+    }
     let when = context(spec.when.as_ref())?;
     let unless = match &spec.unless {
         Some(u) => Unless {
@@ -821,7 +828,6 @@ mod tests {
                 // The lean run-time form builds too (same limits, fewer engines).
                 for rule in &rules {
                     let conditions = [
-                        rule.exceptions.as_ref(),
                         rule.when.as_ref().map(|c| &c.nearby),
                         rule.unless.nearby.as_ref().map(|c| &c.nearby),
                     ];
@@ -829,6 +835,7 @@ mod tests {
                         .patterns
                         .iter()
                         .map(String::as_str)
+                        .chain(rule.exceptions.iter().map(|r| r.source.as_str()))
                         .chain(conditions.into_iter().flatten().map(|r| r.source.as_str()));
                     for source in sources {
                         if let Err(e) = runtime_regex(source) {
@@ -847,6 +854,13 @@ mod tests {
         assert_eq!(ascii_classes(r"[^\]\w]"), r"[^\]0-9A-Za-z_]");
         let re = user_regex(r"\bsave \$?\d+\b").unwrap();
         assert!(re.is_match("You’ll SAVE $20 — today"));
+    }
+
+    #[test]
+    fn exceptions_do_not_hide_each_other() {
+        let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    patterns: ['\\bbaz\\b']\n    exceptions: ['\\bfoo\\b', '\\bfoo bar baz\\b']\n";
+        let rules = load_pack("p.yaml", "p", text, Jurisdiction::Us, true).unwrap();
+        assert_eq!(rules[0].exceptions.len(), 2);
     }
 
     #[test]
