@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::rules::ascii_regex;
+
 /// A date the copy gives as an offer's end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatedDate {
@@ -40,7 +42,7 @@ static END_DATE: LazyLock<Regex> = LazyLock::new(|| {
     );
     let iso = r"(?P<y3>20\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)";
     let slash = r"(?P<a4>\d{1,2})/(?P<b4>\d{1,2})(?:/(?P<y4>(?:20)?\d\d))?\b";
-    Regex::new(&format!(
+    ascii_regex(&format!(
         r"(?i)\b{cue}\s+(?:(?:the\s+)?end of\s+)?(?:on\s+)?{time}{weekday}(?:the\s+)?(?P<date>{dmy}|{mdy}|{iso}|{slash})"
     ))
     .expect("a fixed, valid regex")

@@ -14,7 +14,7 @@ use regex::Regex;
 
 use crate::engine::{Engine, Finding, ProseView};
 use crate::facts::Facts;
-use crate::rules::Checker;
+use crate::rules::{Checker, ascii_regex};
 use crate::source::Document;
 
 /// What a checker may look at.
@@ -198,7 +198,7 @@ fn prices(cx: &Context<'_>, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
 /// True when a claim names its former price with a cue ("was £80", "RRP £49").
 fn mentions_reference(claim: &str) -> bool {
     static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:was|were|previously|originally|usually|regular(?:ly)?|reg\.?|normally|rrp|msrp|list price|compare at|instead of|before)\b")
+        ascii_regex(r"(?i)\b(?:was|were|previously|originally|usually|regular(?:ly)?|reg\.?|normally|rrp|msrp|list price|compare at|instead of|before)\b")
             .expect("a fixed, valid regex")
     });
     CUE.is_match(claim) && !price::find_prices(claim).is_empty()
@@ -259,19 +259,19 @@ fn offer_date_mismatch(
 
 /// An asterisked or daggered claim ("FREE*", "$9.99†").
 static MARKED_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:free|gift|bonus|complimentary|no cost|on us)|[$£€]\s?0(?:\.00)?\b|\$\d[\d,.]*|£\d[\d,.]*|€\d[\d,.]*|\b\d+\s?%\s?off|\bfrom)\s?(\*+|†|‡)")
+    ascii_regex(r"(?i)(?:\b(?:free|gift|bonus|complimentary|no cost|on us)|[$£€]\s?0(?:\.00)?\b|\$\d[\d,.]*|£\d[\d,.]*|€\d[\d,.]*|\b\d+\s?%\s?off|\bfrom)\s?(\*+|†|‡)")
         .expect("a fixed, valid regex")
 });
 
 /// Words that make a footnote a condition on the offer.
 static CONDITION_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:with (?:any |every |a |an )?(?:purchase|order|subscription|contract)|when you (?:buy|spend|order|sign|subscribe)|orders? (?:over|above|of)|spend(?:ing)? (?:over|at least)|minimum|min\.|subscription|contract|requires?|required|only|new (?:customers?|members?|subscribers?)|excludes?|excluding|plus|shipping|handling|postage|p&p|fee|charge|terms|conditions|applies|apply|valid|eligible|renews?|auto-?renew|billed|after)\b")
+    ascii_regex(r"(?i)\b(?:with (?:any |every |a |an )?(?:purchase|order|subscription|contract)|when you (?:buy|spend|order|sign|subscribe)|orders? (?:over|above|of)|spend(?:ing)? (?:over|at least)|minimum|min\.|subscription|contract|requires?|required|only|new (?:customers?|members?|subscribers?)|excludes?|excluding|plus|shipping|handling|postage|p&p|fee|charge|terms|conditions|applies|apply|valid|eligible|renews?|auto-?renew|billed|after|purchased?|buy|bought|plan|sign[- ]?up|register)\b")
         .expect("a fixed, valid regex")
 });
 
 /// The default claim vocabulary of the free footnote rule.
 static FREE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:free|gift|bonus|complimentary|no cost|on us)\b|[$£€]\s?0(?:\.00)?\b")
+    ascii_regex(r"(?i)\b(?:free|gift|bonus|complimentary|no cost|on us)\b|[$£€]\s?0(?:\.00)?\b")
         .expect("a fixed, valid regex")
 });
 
@@ -342,11 +342,11 @@ fn footnote_block<'t>(cx: &Context<'t>, block: Range<usize>) -> Option<&'static 
 }
 
 static SELLER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:we|we're|we’re|we've|we’ve|we'll|we’ll|our|ours|us|ourselves)\b")
+    ascii_regex(r"(?i)\b(?:we|we're|we’re|we've|we’ve|we'll|we’ll|our|ours|us|ourselves)\b")
         .expect("a fixed, valid regex")
 });
 static BUYER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    ascii_regex(
         r"(?i)\b(?:you|you're|you’re|you've|you’ve|you'll|you’ll|your|yours|yourself|yourselves)\b",
     )
     .expect("a fixed, valid regex")

@@ -34,6 +34,8 @@
 //! look-around here is anchored beside a match and stops within a few words.
 
 use regex::{Captures, Regex};
+
+use crate::rules::ascii_regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -356,14 +358,6 @@ struct MoneyMatch {
     minor: i64,
     currency: Option<Denomination>,
     has_decimals: bool,
-}
-
-/// Compiles a checker pattern with ASCII `\\b`, `\\d`, `\\s` and `\\w` (see
-/// [`crate::rules::ascii_classes`]): Unicode word boundaries make the regex crate's
-/// fast DFA give up at the first "£" or curly quote. No-break spaces in numbers
-/// are matched explicitly, not through `\\s`.
-fn ascii_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    Regex::new(&crate::rules::ascii_classes(pattern))
 }
 
 /// The number inside a price. Thousands groups use `,` `.` or a no-break space; the

@@ -298,6 +298,12 @@ pub fn runtime_regex(pattern: &str) -> Result<meta::Regex, regex_automata::meta:
         .build(&ascii_classes(pattern))
 }
 
+/// A built-in pattern compiled with the ASCII classes of [`ascii_classes`]
+/// (checkers use it for the same speed reason as rule patterns).
+pub fn ascii_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    Regex::new(&ascii_classes(pattern))
+}
+
 /// Rewrites `\b`, `\B`, `\d`, `\s` and `\w` to their ASCII forms.
 ///
 /// Unicode word boundaries stop the regex crate's fast DFA at the first
