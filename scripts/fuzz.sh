@@ -40,6 +40,14 @@ if [[ "$toolchain" == stable ]]; then
     export RUSTC_BOOTSTRAP=1
 fi
 
+# Copies files under $2 matching $3 (under 8 KB) into $1, named by their path.
+copy_seeds() {
+    local dir="$1" from="$2" pattern="$3" f
+    find "$from" -name "$pattern" -size -8k | head -300 | while read -r f; do
+        cp "$f" "$dir/$(echo "${f#"$root"/}" | tr / _)"
+    done
+}
+
 # Seeds: small real inputs of the right kind for each target.
 seed() {
     local target="$1" dir="$fuzz/corpus/$1"
@@ -47,11 +55,11 @@ seed() {
     [[ -n "$(ls -A "$dir")" ]] && return 0
     case "$target" in
         markdown_prose|front_matter)
-            find "$root/fixtures" -name '*.md' -size -8k | head -200 | xargs -r cp -t "$dir" ;;
+            copy_seeds "$dir" "$root/fixtures" '*.md' ;;
         html_prose)
-            find "$root/fixtures" -name '*.html' -size -8k | head -200 | xargs -r cp -t "$dir" ;;
+            copy_seeds "$dir" "$root/fixtures" '*.html' ;;
         rule_pack)
-            find "$root/rules" -name '*.yaml' -size -8k | head -50 | xargs -r cp -t "$dir" ;;
+            copy_seeds "$dir" "$root/rules" '*.yaml' ;;
         price)
             local i=0
             for s in 'Was $80, now $40: 50% off.' 'Save £20 — RRP £99, our price £79.' \
@@ -64,7 +72,7 @@ seed() {
             find "$root/fixtures" \( -name '*.md' -o -name '*.html' -o -name '*.txt' \) -size -8k \
                 | head -300 | while read -r f; do
                     case "$f" in *.md) p='\x00' ;; *.html) p='\x01' ;; *) p='\x02' ;; esac
-                    { printf "$p"; cat "$f"; } > "$dir/$(basename "$f")"
+                    { printf "$p"; cat "$f"; } > "$dir/$(echo "${f#"$root"/}" | tr / _)"
                 done ;;
     esac
 }
