@@ -23,6 +23,14 @@ use claimlint::rules::Jurisdiction;
 use claimlint::baseline::{self, Baseline, PathKeys};
 use claimlint::changed_lines::ChangedLines;
 
+/// Writes a line to stderr, ignoring a closed pipe (`claimlint … 2>&1 | head`):
+/// `eprintln!` would panic there.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "claimlint",
@@ -224,7 +232,7 @@ fn print_error(error: &Error) {
     if rendered.is_err() {
         text = format!("error: {error}");
     }
-    eprintln!("{}", text.trim_end());
+    say!("{}", text.trim_end());
 }
 
 fn options_from(rules: &RuleArgs) -> CheckOptions {
@@ -300,7 +308,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
             let lowered = baseline.prune(&current, &checked, &active, keys.base());
             write_atomically(path, baseline.to_json().as_bytes())?;
             if !args.quiet {
-                eprintln!(
+                say!(
                     "claimlint: pruned {}: {lowered} count{} lowered",
                     path.display(),
                     if lowered == 1 { "" } else { "s" }
@@ -363,7 +371,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
             eprint!("{}", statistics(&outcome.diagnostics, &rules));
         }
         for note in &outcome.notes {
-            eprintln!("claimlint: note: {}: {}", note.path, note.message);
+            say!("claimlint: note: {}: {}", note.path, note.message);
         }
         let (errors, warnings, infos) = input.totals();
         let suppressed = outcome.diagnostics.len() - errors - warnings - infos;
@@ -384,10 +392,10 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
         if outside_diff > 0 {
             summary.push_str(&format!(", {outside_diff} on unchanged lines"));
         }
-        eprintln!("{summary}");
+        say!("{summary}");
     }
     for problem in &outcome.unreadable {
-        eprintln!("claimlint: error: could not read {problem}");
+        say!("claimlint: error: could not read {problem}");
     }
     if !outcome.unreadable.is_empty() {
         return Ok(ExitCode::from(2));
@@ -412,10 +420,10 @@ fn run_baseline(args: BaselineArgs) -> Result<ExitCode, Error> {
     progress.finish();
     let outcome = outcome?;
     for problem in &outcome.unreadable {
-        eprintln!("claimlint: error: could not read {problem}");
+        say!("claimlint: error: could not read {problem}");
     }
     if !outcome.unreadable.is_empty() {
-        eprintln!(
+        say!(
             "claimlint: error: {} not written: a baseline of a partial run would hide findings",
             args.output.display()
         );
@@ -426,10 +434,10 @@ fn run_baseline(args: BaselineArgs) -> Result<ExitCode, Error> {
     write_atomically(&args.output, baseline.to_json().as_bytes())?;
     if !args.quiet {
         for note in &outcome.notes {
-            eprintln!("claimlint: note: {}: {}", note.path, note.message);
+            say!("claimlint: note: {}: {}", note.path, note.message);
         }
         let findings: usize = baseline.files.values().flat_map(|r| r.values()).sum();
-        eprintln!(
+        say!(
             "Wrote {}: {} in {} of {} checked",
             args.output.display(),
             plural(findings, "finding"),
@@ -754,7 +762,7 @@ fn run_init(path: &Path) -> Result<ExitCode, Error> {
         let _ = std::fs::remove_file(path);
         return Err(Error::io(path, e));
     }
-    eprintln!("Wrote {}", path.display());
+    say!("Wrote {}", path.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -771,7 +779,7 @@ fn run_test(args: &RuleArgs, today: Option<Date>) -> Result<ExitCode, Error> {
         } else {
             "fired but should not"
         };
-        eprintln!(
+        say!(
             "FAIL {} ({}): {} example {verdict}:\n    {}\n    fired: [{}]",
             f.rule,
             f.origin,
