@@ -90,7 +90,7 @@ impl Baseline {
             let key = keys.key(&d.path);
             let now = current
                 .get(&key)
-                .and_then(|r| r.get(&d.rule))
+                .and_then(|r| r.get(&*d.rule))
                 .copied()
                 .unwrap_or(0);
             now > self.allowed(&key, &d.rule)
@@ -144,7 +144,7 @@ pub fn count(diagnostics: &[Diagnostic], keys: &mut PathKeys) -> Counts {
         *counts
             .entry(keys.key(&d.path))
             .or_default()
-            .entry(d.rule.clone())
+            .entry(d.rule.to_string())
             .or_default() += 1;
     }
     counts

@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -140,10 +141,92 @@ pub struct Suppression {
     pub justification: String,
 }
 
+/// An immutable string shared by reference counting: cloning it copies a
+/// pointer, not the text. Reads, prints, compares and serialises as a `str`.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 /// One finding in one file.
+///
+/// The per-rule texts (`rule`, `message`, `help`, `references`) are shared
+/// between every finding of a rule rather than copied into each, so a run
+/// with a million findings holds each rule's texts once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub rule: String,
+    pub rule: SharedStr,
     pub category: Category,
     pub severity: Severity,
     /// The path as the user named it (or `--stdin-filename`), with `/` separators.
@@ -155,14 +238,24 @@ pub struct Diagnostic {
     pub end: Position,
     /// The claim as written in the source.
     pub matched: String,
-    pub message: String,
-    pub help: String,
-    pub references: Vec<String>,
+    /// The rule's message, or a copy with the finding's detail appended.
+    pub message: SharedStr,
+    pub help: SharedStr,
+    #[serde(serialize_with = "shared_slice")]
+    pub references: Arc<[String]>,
     /// Other places that belong to this finding.
     pub labels: Vec<Label>,
     /// Set when an inline comment waived this finding; such findings never
     /// count towards the exit status and only appear in formats that carry them.
     pub suppressed: Option<Suppression>,
+}
+
+/// Serialises a shared list of strings as a plain list.
+fn shared_slice<S: serde::Serializer>(
+    list: &Arc<[String]>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    list[..].serialize(serializer)
 }
 
 impl Diagnostic {
@@ -173,8 +266,35 @@ impl Diagnostic {
 }
 
 /// Sorts diagnostics into the order every report format prints them.
+///
+/// A stable sort of the findings themselves would merge through a scratch
+/// buffer as large as all of them; this sorts their indices instead (stably,
+/// so ties keep their order) and then moves each finding into place once.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let Ok(n) = u32::try_from(diagnostics.len()) else {
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        return;
+    };
+    let mut order: Vec<u32> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        diagnostics[a as usize]
+            .sort_key()
+            .cmp(&diagnostics[b as usize].sort_key())
+    });
+    // `order[i]` is the index of the finding that belongs at `i`: follow each
+    // cycle of the permutation, marking places done as `order[i] == i`.
+    for start in 0..diagnostics.len() {
+        let mut current = start;
+        while order[current] as usize != current {
+            let next = order[current] as usize;
+            order[current] = current as u32;
+            if next == start {
+                break;
+            }
+            diagnostics.swap(current, next);
+            current = next;
+        }
+    }
 }
 
 /// Converts byte offsets to 1-based line and character column.
@@ -330,6 +450,42 @@ mod tests {
             let column = text[line_start..offset].chars().count() + 1;
             assert_eq!(index.position(offset).column, column, "at {offset}");
         }
+    }
+
+    #[test]
+    fn sort_matches_a_stable_sort() {
+        let finding = |path: &str, start: usize, rule: &str, matched: String| Diagnostic {
+            rule: rule.into(),
+            category: Category::Hype,
+            severity: Severity::Warning,
+            path: path.into(),
+            span: start..start + 1,
+            start: Position::default(),
+            end: Position::default(),
+            matched,
+            message: "m".into(),
+            help: "h".into(),
+            references: Vec::new().into(),
+            labels: Vec::new(),
+            suppressed: None,
+        };
+        // A scrambled order with ties (same path, span and rule) whose
+        // original order a stable sort keeps: `matched` tells them apart.
+        let mut list: Vec<Diagnostic> = (0..500usize)
+            .map(|i| {
+                let k = (i * 7919) % 61;
+                finding(
+                    ["b.md", "a.md", "c/a.md"][k % 3],
+                    k % 5,
+                    ["r/y", "r/x"][k % 2],
+                    i.to_string(),
+                )
+            })
+            .collect();
+        let mut expected = list.clone();
+        expected.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        sort(&mut list);
+        assert_eq!(list, expected);
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub fn run(rules: Vec<Rule>, settings: Settings) -> (usize, Vec<ExampleFailure>)
             let fired: Vec<String> = found
                 .iter()
                 .filter(|d| d.suppressed.is_none())
-                .map(|d| d.rule.clone())
+                .map(|d| d.rule.to_string())
                 .collect();
             let hit = fired.contains(&rule.id);
             if (kind == "bad") != hit {

@@ -2,12 +2,13 @@
 //! → diagnostics with positions. Owns no I/O beyond what the caller hands in.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::GlobSet;
 use serde_yaml::Value;
 
 use crate::config::{FactsByGlob, relative_to};
-use crate::diagnostic::{Diagnostic, Label, LineIndex, Suppression};
+use crate::diagnostic::{Diagnostic, Label, LineIndex, SharedStr, Suppression};
 use crate::engine::{Engine, Finding};
 use crate::facts::{Evidence, Facts};
 use crate::rules::Checker;
@@ -23,12 +24,33 @@ pub struct Linter {
     pub per_file_ignores: Vec<(GlobSet, Vec<String>)>,
     /// The folder per-file globs are relative to.
     pub root: PathBuf,
+    /// Each engine rule's texts, made once and shared by all its findings.
+    texts: Vec<RuleTexts>,
+}
+
+/// The texts every finding of one rule carries.
+struct RuleTexts {
+    id: SharedStr,
+    message: SharedStr,
+    help: SharedStr,
+    references: Arc<[String]>,
 }
 
 impl Linter {
     pub fn new(engine: Engine) -> Linter {
+        let texts = engine
+            .rules()
+            .iter()
+            .map(|r| RuleTexts {
+                id: SharedStr::from(r.id.as_str()),
+                message: SharedStr::from(r.message.as_str()),
+                help: SharedStr::from(r.help.as_str()),
+                references: Arc::from(r.references.as_slice()),
+            })
+            .collect();
         Linter {
             engine,
+            texts,
             facts_by_glob: FactsByGlob::default(),
             shared_evidence: Vec::new(),
             per_file_ignores: Vec::new(),
@@ -59,8 +81,10 @@ impl Linter {
             return Vec::new();
         }
         let index = LineIndex::new(text);
-        let mut waived = vec![None; findings.len()];
+        // Only a file with directives can waive anything.
+        let mut waived = Vec::new();
         if has_directives {
+            waived = vec![None; findings.len()];
             let mut suppressions = Suppressions::new(text, &index);
             for (i, f) in findings.iter().enumerate() {
                 let rule = &self.engine.rules()[f.rule];
@@ -87,7 +111,7 @@ impl Linter {
         }
         findings
             .into_iter()
-            .zip(waived)
+            .zip(waived.into_iter().chain(std::iter::repeat(None)))
             .map(|(f, suppressed)| self.diagnostic(display, text, &index, f, suppressed))
             .collect()
     }
@@ -124,13 +148,14 @@ impl Linter {
         suppressed: Option<Suppression>,
     ) -> Diagnostic {
         let rule = &self.engine.rules()[f.rule];
+        let texts = &self.texts[f.rule];
         let message = match &f.detail {
-            Some(detail) => format!("{} ({detail})", rule.message),
-            None => rule.message.clone(),
+            Some(detail) => SharedStr::from(format!("{} ({detail})", texts.message)),
+            None => texts.message.clone(),
         };
         let span = f.span.start.min(text.len())..f.span.end.min(text.len());
         Diagnostic {
-            rule: rule.id.clone(),
+            rule: texts.id.clone(),
             category: rule.category,
             severity: rule.severity,
             path: display.to_string(),
@@ -139,8 +164,8 @@ impl Linter {
             matched: text.get(span.clone()).unwrap_or_default().to_string(),
             span,
             message,
-            help: rule.help.clone(),
-            references: rule.references.clone(),
+            help: texts.help.clone(),
+            references: Arc::clone(&texts.references),
             labels: f
                 .labels
                 .into_iter()

@@ -751,10 +751,10 @@ impl<'c> Server<'c> {
                 continue;
             }
             let line = lines.position(d.span.start).line;
-            if seen.contains(&(d.rule.clone(), line)) {
+            if seen.contains(&(d.rule.to_string(), line)) {
                 continue;
             }
-            seen.push((d.rule.clone(), line));
+            seen.push((d.rule.to_string(), line));
             let (edit, cursor) = suppression_edit(&doc.text, &lines, line, &d.rule);
             let mut changes = HashMap::new();
             changes.insert(uri.clone(), vec![edit]);
@@ -894,7 +894,7 @@ fn to_lsp(d: &Diagnostic, session: &Session, lines: &Utf16Lines<'_>, uri: &Uri) 
         Severity::Info => DiagnosticSeverity::INFORMATION,
     };
     let href = rule_of(session, &d.rule)
-        .map_or(&d.references, |r| &r.references)
+        .map_or(&d.references[..], |r| &r.references[..])
         .iter()
         .find(|r| r.starts_with("https://") || r.starts_with("http://"))
         .and_then(|r| r.parse::<Uri>().ok());
@@ -909,13 +909,13 @@ fn to_lsp(d: &Diagnostic, session: &Session, lines: &Utf16Lines<'_>, uri: &Uri) 
     LspDiagnostic {
         range: lines.range(d.span.clone()),
         severity: Some(severity),
-        code: Some(NumberOrString::String(d.rule.clone())),
+        code: Some(NumberOrString::String(d.rule.to_string())),
         code_description: href.map(|href| CodeDescription { href }),
         source: Some("claimlint".to_string()),
-        message: d.message.clone(),
+        message: d.message.to_string(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        data: Some(json!(d.rule)),
+        data: Some(json!(&*d.rule)),
     }
 }
 
@@ -940,7 +940,7 @@ fn hover_text(d: &Diagnostic, session: &Session) -> String {
     }
     if !d.references.is_empty() {
         text.push_str("\n\n**References:**");
-        for r in &d.references {
+        for r in d.references.iter() {
             if r.starts_with("https://") || r.starts_with("http://") {
                 text.push_str(&format!("\n- <{r}>"));
             } else {

@@ -349,20 +349,25 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let mut rendered = Vec::new();
-    if args.statistics && args.format == Format::Human {
-        // Like ruff: the table takes the place of the list of findings.
-        rendered = statistics(&outcome.diagnostics, &rules).into_bytes();
-    } else {
-        report::render(args.format, &input, RenderOptions { color }, &mut rendered)
-            .map_err(|e| Error::io("<report>", e))?;
-    }
+    // The report is written as it is rendered, never held whole in memory.
+    let render = |out: &mut dyn Write| -> std::io::Result<()> {
+        if args.statistics && args.format == Format::Human {
+            // Like ruff: the table takes the place of the list of findings.
+            out.write_all(statistics(&outcome.diagnostics, &rules).as_bytes())
+        } else {
+            report::render(args.format, &input, RenderOptions { color }, out)
+        }
+    };
     match &args.output {
-        Some(path) => write_atomically(path, &rendered)?,
+        Some(path) => write_atomically_with(path, &render)?,
         None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            let _ = stdout.write_all(&rendered).and_then(|()| stdout.flush());
+            let mut out = Tracked::new(std::io::BufWriter::new(std::io::stdout().lock()));
+            match render(&mut out).and_then(|()| out.flush()) {
+                // A closed pipe (`| head`) is not an error worth a message.
+                Err(_) if out.failed => {}
+                Err(e) => return Err(Error::io("<report>", e)),
+                Ok(()) => {}
+            }
         }
     }
     if !args.quiet {
@@ -637,6 +642,45 @@ fn draw_progress(counters: &Progress, stop: &AtomicBool) {
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`,
 /// so a reader never sees half a report and a failed write leaves nothing behind.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_atomically_with(path, &|out| out.write_all(bytes))
+}
+
+/// A writer that remembers whether writing to it failed, to tell an output
+/// that could not be written from a report that could not be rendered.
+struct Tracked<W> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: Write> Tracked<W> {
+    fn new(inner: W) -> Self {
+        Tracked {
+            inner,
+            failed: false,
+        }
+    }
+}
+
+impl<W: Write> Write for Tracked<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.failed |= result.is_err();
+        result
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.failed |= result.is_err();
+        result
+    }
+}
+
+/// Writes `path` through a temporary file beside it, renamed into place only
+/// once `write` has written everything: a failed run never leaves half a file.
+fn write_atomically_with(
+    path: &Path,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -647,13 +691,25 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.claimlint-{}.tmp", std::process::id()));
     let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
+        .map_err(|e| Error::io(path, e))
+        .and_then(|file| {
+            let mut out = Tracked::new(std::io::BufWriter::new(file));
+            match write(&mut out).and_then(|()| out.flush()) {
+                Err(e) if out.failed => Err(Error::io(path, e)),
+                Err(e) => Err(Error::io("<report>", e)),
+                Ok(()) => out
+                    .inner
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|f| f.sync_all())
+                    .and_then(|()| std::fs::rename(&tmp, path))
+                    .map_err(|e| Error::io(path, e)),
+            }
+        });
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
     }
-    Ok(())
+    result
 }
 
 fn run_rules(args: &RuleArgs, format: ListFormat) -> Result<ExitCode, Error> {

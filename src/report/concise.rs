@@ -48,8 +48,8 @@ mod tests {
             },
             matched: "limited time".into(),
             message: "Urgency claim\nwithout an end date".into(),
-            help: String::new(),
-            references: vec![],
+            help: "".into(),
+            references: Vec::new().into(),
             labels: vec![],
             suppressed: None,
         };

@@ -80,7 +80,7 @@ mod tests {
             matched: "50%".into(),
             message: "100% off:: now\r\nreally".into(),
             help: "Say it".into(),
-            references: vec!["A".into(), "B".into()],
+            references: vec!["A".to_string(), "B".to_string()].into(),
             labels: vec![],
             suppressed: None,
         }

@@ -806,9 +806,9 @@ mod tests {
             start: index.position(start),
             end: index.position(end),
             matched: needle.into(),
-            message: format!("Message for {rule} <b>"),
+            message: format!("Message for {rule} <b>").into(),
             help: "Help & more".into(),
-            references: vec!["16 CFR 238".into()],
+            references: vec!["16 CFR 238".to_string()].into(),
             labels: vec![],
             suppressed: None,
         }

@@ -176,7 +176,7 @@ pub fn render(
             current = Some((&d.path, excerpt));
         }
         let (_, source) = current.as_ref().expect("set just above");
-        let mut help = d.help.clone();
+        let mut help = d.help.to_string();
         if !d.references.is_empty() {
             help.push_str("\nsee: ");
             help.push_str(&d.references.join("; "));

@@ -204,7 +204,7 @@ mod tests {
             matched: "FREE*".into(),
             message: "A | pipe, `tick`, <b>bold</b>\nnext".into(),
             help: "Move the conditions next to the claim.".into(),
-            references: vec!["CAP Code 3.23".into()],
+            references: vec!["CAP Code 3.23".to_string()].into(),
             labels: vec![],
             suppressed: None,
         }

@@ -21,37 +21,12 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const FINGERPRINT_KEY: &str = "claimlintClaimHash/v1";
 
 /// Writes the whole run as one pretty-printed SARIF log.
+///
+/// The log is serialised straight to the writer: the driver's rules are built
+/// up front (one entry per rule), each result is built and written one at a
+/// time, so memory does not grow with the number of findings.
 pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let log = sarif_log(input);
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    out.write_all(b"\n")
-}
-
-/// The SARIF log, ready to serialize.
-fn sarif_log(input: &ReportInput<'_>) -> Log {
     let rules = driver_rules(input);
-    let index: HashMap<&str, usize> = rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
-
-    let mut occurrences: HashMap<(&str, &str, String), usize> = HashMap::new();
-    let results: Vec<Value> = input
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let key = (
-                d.rule.as_str(),
-                d.path.as_str(),
-                normalize_claim(&d.matched),
-            );
-            let n = occurrences.entry(key).or_insert(0);
-            *n += 1;
-            result(d, index[d.rule.as_str()], *n)
-        })
-        .collect();
-
     let mut driver = json!({
         "name": "claimlint",
         "version": env!("CARGO_PKG_VERSION"),
@@ -66,27 +41,81 @@ fn sarif_log(input: &ReportInput<'_>) -> Log {
             driver[key] = json!(value);
         }
     }
-
-    let runs = json!([{
-        "tool": { "driver": driver },
-        "columnKind": "unicodeCodePoints",
-        "results": results,
-    }]);
-    Log {
+    let run = Run {
+        column_kind: "unicodeCodePoints",
+        results: Results {
+            diagnostics: input.diagnostics,
+            rules: &rules,
+        },
+        tool: Tool { driver },
+    };
+    let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
-        runs,
-    }
+        runs: std::slice::from_ref(&run),
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 /// The top level as a struct, so that `$schema` and `version` come first in the
-/// file (serde_json sorts the keys of a `Value` object).
+/// file. Below it keys are in alphabetical order, as serde_json prints a
+/// `Value` object's keys: the structs declare their fields in that order.
 #[derive(serde::Serialize)]
-struct Log {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Value,
+    runs: &'a [Run<'a>],
+}
+
+#[derive(serde::Serialize)]
+struct Run<'a> {
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    results: Results<'a>,
+    tool: Tool,
+}
+
+#[derive(serde::Serialize)]
+struct Tool {
+    driver: Value,
+}
+
+/// Every finding as a SARIF result, built one at a time while writing.
+struct Results<'a> {
+    diagnostics: &'a [Diagnostic],
+    rules: &'a [std::borrow::Cow<'a, RuleInfo>],
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let index: HashMap<&str, usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        // Repeats of a claim per (rule, path, claim). Findings come sorted by
+        // path, so the counts of a path are dropped once the next path begins.
+        let by_path = self.diagnostics.windows(2).all(|w| w[0].path <= w[1].path);
+        let mut occurrences: HashMap<(&str, &str, String), usize> = HashMap::new();
+        let mut current_path = None;
+        let mut seq = serializer.serialize_seq(Some(self.diagnostics.len()))?;
+        for d in self.diagnostics {
+            if by_path && current_path != Some(d.path.as_str()) {
+                occurrences.clear();
+                current_path = Some(d.path.as_str());
+            }
+            let n = occurrences
+                .entry((&*d.rule, d.path.as_str(), normalize_claim(&d.matched)))
+                .or_insert(0);
+            *n += 1;
+            seq.serialize_element(&result(d, index[&*d.rule], *n))?;
+        }
+        seq.end()
+    }
 }
 
 /// The rules of the run, plus any rule that only appears in a finding (such as
@@ -96,19 +125,19 @@ fn driver_rules<'a>(input: &'a ReportInput<'_>) -> Vec<std::borrow::Cow<'a, Rule
     let mut rules: Vec<Cow<'a, RuleInfo>> = input.rules.iter().map(Cow::Borrowed).collect();
     let mut extra: BTreeMap<&str, &Diagnostic> = BTreeMap::new();
     for d in input.diagnostics {
-        if !input.rules.iter().any(|r| r.id == d.rule) {
-            extra.entry(d.rule.as_str()).or_insert(d);
+        if !input.rules.iter().any(|r| *r.id == *d.rule) {
+            extra.entry(&d.rule).or_insert(d);
         }
     }
     rules.extend(extra.into_values().map(|d| {
         Cow::Owned(RuleInfo {
-            id: d.rule.clone(),
+            id: d.rule.to_string(),
             category: d.category,
             severity: d.severity,
-            summary: d.message.clone(),
-            help: d.help.clone(),
+            summary: d.message.to_string(),
+            help: d.help.to_string(),
             description: String::new(),
-            references: d.references.clone(),
+            references: d.references.to_vec(),
         })
     }));
     rules
@@ -158,7 +187,7 @@ fn result(d: &Diagnostic, rule_index: usize, occurrence: usize) -> Value {
     primary["snippet"] = json!({ "text": d.matched });
 
     let mut result = json!({
-        "ruleId": d.rule,
+        "ruleId": &*d.rule,
         "ruleIndex": rule_index,
         "level": level(d.severity),
         "message": { "text": text },
@@ -173,7 +202,7 @@ fn result(d: &Diagnostic, rule_index: usize, occurrence: usize) -> Value {
         },
         "properties": {
             "category": d.category.as_str(),
-            "references": d.references,
+            "references": &*d.references,
         },
     });
     if !d.labels.is_empty() {
@@ -309,11 +338,7 @@ fn normalize_claim(matched: &str) -> String {
 /// independent of the line, so that edits elsewhere in the file keep it.
 fn claim_hash(d: &Diagnostic) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [
-        d.rule.as_str(),
-        d.path.as_str(),
-        &normalize_claim(&d.matched),
-    ] {
+    for part in [&*d.rule, d.path.as_str(), &normalize_claim(&d.matched)] {
         for &b in part.as_bytes().iter().chain(&[0u8]) {
             hash ^= u64::from(b);
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
@@ -344,7 +369,7 @@ mod tests {
             matched: matched.into(),
             message: "Scarcity claim without a declared stock".into(),
             help: "Declare offer.stock".into(),
-            references: vec!["16 CFR 238".into()],
+            references: vec!["16 CFR 238".to_string()].into(),
             labels: vec![],
             suppressed: None,
         }
