@@ -109,11 +109,23 @@ impl Linter {
                 }
             }
         }
-        findings
-            .into_iter()
-            .zip(waived.into_iter().chain(std::iter::repeat(None)))
-            .map(|(f, suppressed)| self.diagnostic(display, text, &index, f, suppressed))
-            .collect()
+        // Converted one by one from a reversed list, so that the findings'
+        // memory is given back as the diagnostics take its place: a file with
+        // a million findings then never holds both lists whole.
+        findings.reverse();
+        waived.reverse();
+        let mut out = Vec::with_capacity(findings.len());
+        while let Some(f) = findings.pop() {
+            let suppressed = waived.pop().flatten();
+            out.push(self.diagnostic(display, text, &index, f, suppressed));
+            if findings.len() < findings.capacity() / 2
+                && findings.capacity() * std::mem::size_of::<Finding>() > SHRINK_ABOVE
+            {
+                findings.shrink_to_fit();
+                waived.shrink_to_fit();
+            }
+        }
+        out
     }
 
     fn drop_per_file_ignores(&self, path: &Path, findings: &mut Vec<Finding>) {
@@ -180,6 +192,9 @@ impl Linter {
         }
     }
 }
+
+/// Bytes of findings above which their list is shrunk while it is converted.
+const SHRINK_ABOVE: usize = 1 << 20;
 
 fn meta(rule: usize, span: std::ops::Range<usize>) -> Finding {
     Finding {
