@@ -29,47 +29,20 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{Category, Diagnostic, Position, Severity, Suppression};
-    use std::collections::BTreeMap;
-    use std::time::Duration;
+    use crate::diagnostic::{Category, Severity};
+    use crate::report::test_support::{run, sample};
 
     #[test]
     fn one_line_per_active_finding() {
-        let d = Diagnostic {
-            rule: "urgency/limited-time".into(),
-            category: Category::Urgency,
-            severity: Severity::Error,
-            path: "copy/a.md".into(),
-            span: 0..12,
-            start: Position { line: 3, column: 5 },
-            end: Position {
-                line: 3,
-                column: 17,
-            },
-            matched: "limited time".into(),
-            message: "Urgency claim\nwithout an end date".into(),
-            help: "".into(),
-            references: Vec::new().into(),
-            labels: vec![],
-            suppressed: None,
-        };
-        let mut waived = d.clone();
-        waived.suppressed = Some(Suppression {
-            justification: "ok".into(),
-        });
-        let diagnostics = [d, waived];
-        let sources = BTreeMap::new();
-        let input = ReportInput {
-            diagnostics: &diagnostics,
-            files: 1,
-            rules: &[],
-            sources: &sources,
-            elapsed: Duration::ZERO,
-        };
-        let mut out = Vec::new();
-        render(&input, &mut out).unwrap();
+        let finding = sample("urgency/limited-time")
+            .category(Category::Urgency)
+            .severity(Severity::Error)
+            .path("copy/a.md")
+            .claim("limited time", 0, 3, 5)
+            .message("Urgency claim\nwithout an end date");
+        let diagnostics = [finding.clone().build(), finding.waived("ok").build()];
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            run(&diagnostics).render(render),
             "copy/a.md:3:5: error urgency/limited-time Urgency claim without an end date\n"
         );
     }

@@ -67,23 +67,18 @@ fn property(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::diagnostic::{Category, Position};
+    use crate::report::test_support::sample;
 
     fn diag() -> Diagnostic {
-        Diagnostic {
-            rule: "fake-sale/was-now".into(),
-            category: Category::FakeSale,
-            severity: Severity::Info,
-            path: "copy/a,b:c.md".into(),
-            span: 0..3,
-            start: Position { line: 2, column: 4 },
-            end: Position { line: 2, column: 7 },
-            matched: "50%".into(),
-            message: "100% off:: now\r\nreally".into(),
-            help: "Say it".into(),
-            references: vec!["A".to_string(), "B".to_string()].into(),
-            labels: vec![],
-            suppressed: None,
-        }
+        sample("fake-sale/was-now")
+            .category(Category::FakeSale)
+            .severity(Severity::Info)
+            .path("copy/a,b:c.md")
+            .claim("50%", 0, 2, 4)
+            .message("100% off:: now\r\nreally")
+            .help("Say it")
+            .references(&["A", "B"])
+            .build()
     }
 
     #[test]

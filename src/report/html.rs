@@ -791,42 +791,24 @@ const JS: &str = r#"
 mod tests {
     use super::*;
     use crate::diagnostic::{LineIndex, Suppression};
-    use std::time::Duration;
+    use crate::report::test_support::{run, sample};
 
     fn finding(text: &str, needle: &str, rule: &str, severity: Severity) -> Diagnostic {
-        let start = text.find(needle).unwrap();
-        let end = start + needle.len();
-        let index = LineIndex::new(text);
-        Diagnostic {
-            rule: rule.into(),
-            category: Category::Urgency,
-            severity,
-            path: "copy/landing page.md".into(),
-            span: start..end,
-            start: index.position(start),
-            end: index.position(end),
-            matched: needle.into(),
-            message: format!("Message for {rule} <b>").into(),
-            help: "Help & more".into(),
-            references: vec!["16 CFR 238".to_string()].into(),
-            labels: vec![],
-            suppressed: None,
-        }
+        sample(rule)
+            .category(Category::Urgency)
+            .severity(severity)
+            .path("copy/landing page.md")
+            .found_in(text, needle)
+            .message(&format!("Message for {rule} <b>"))
+            .help("Help & more")
+            .references(&["16 CFR 238"])
+            .build()
     }
 
     fn render_page(text: &str, diagnostics: &[Diagnostic]) -> String {
-        let mut sources = BTreeMap::new();
-        sources.insert("copy/landing page.md".to_string(), text.to_string());
-        let input = ReportInput {
-            diagnostics,
-            files: 1,
-            rules: &[],
-            sources: &sources,
-            elapsed: Duration::ZERO,
-        };
-        let mut out = Vec::new();
-        render(&input, &mut out).unwrap();
-        String::from_utf8(out).unwrap()
+        run(diagnostics)
+            .source("copy/landing page.md", text)
+            .render(render)
     }
 
     #[test]

@@ -189,39 +189,22 @@ fn html_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Position;
-    use std::time::Duration;
+    use crate::report::test_support::{run, sample};
 
     fn diag(path: &str, line: usize) -> Diagnostic {
-        Diagnostic {
-            rule: "free/conditions".into(),
-            category: Category::Free,
-            severity: Severity::Warning,
-            path: path.into(),
-            span: 0..5,
-            start: Position { line, column: 1 },
-            end: Position { line, column: 6 },
-            matched: "FREE*".into(),
-            message: "A | pipe, `tick`, <b>bold</b>\nnext".into(),
-            help: "Move the conditions next to the claim.".into(),
-            references: vec!["CAP Code 3.23".to_string()].into(),
-            labels: vec![],
-            suppressed: None,
-        }
+        sample("free/conditions")
+            .category(Category::Free)
+            .severity(Severity::Warning)
+            .path(path)
+            .claim("FREE*", 0, line, 1)
+            .message("A | pipe, `tick`, <b>bold</b>\nnext")
+            .help("Move the conditions next to the claim.")
+            .references(&["CAP Code 3.23"])
+            .build()
     }
 
     fn render_str(diagnostics: &[Diagnostic]) -> String {
-        let sources = BTreeMap::new();
-        let input = ReportInput {
-            diagnostics,
-            files: 3,
-            rules: &[],
-            sources: &sources,
-            elapsed: Duration::ZERO,
-        };
-        let mut out = Vec::new();
-        render(&input, &mut out).unwrap();
-        String::from_utf8(out).unwrap()
+        run(diagnostics).files(3).render(render)
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 /// What a report knows about a rule (for SARIF's driver, HTML legends, `rules`).
 #[derive(Debug, Clone, PartialEq, Eq)]

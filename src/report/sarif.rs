@@ -351,28 +351,18 @@ fn claim_hash(d: &Diagnostic) -> u64 {
 mod tests {
     use super::*;
     use crate::diagnostic::{Category, Label, Suppression};
-    use std::collections::BTreeMap;
-    use std::time::Duration;
+    use crate::report::test_support::{run, sample};
 
     fn diag(rule: &str, path: &str, line: usize, matched: &str) -> Diagnostic {
-        Diagnostic {
-            rule: rule.into(),
-            category: Category::Scarcity,
-            severity: Severity::Warning,
-            path: path.into(),
-            span: 10..10 + matched.len(),
-            start: Position { line, column: 3 },
-            end: Position {
-                line,
-                column: 3 + matched.chars().count(),
-            },
-            matched: matched.into(),
-            message: "Scarcity claim without a declared stock".into(),
-            help: "Declare offer.stock".into(),
-            references: vec!["16 CFR 238".to_string()].into(),
-            labels: vec![],
-            suppressed: None,
-        }
+        sample(rule)
+            .category(Category::Scarcity)
+            .severity(Severity::Warning)
+            .path(path)
+            .claim(matched, 10, line, 3)
+            .message("Scarcity claim without a declared stock")
+            .help("Declare offer.stock")
+            .references(&["16 CFR 238"])
+            .build()
     }
 
     fn rule_info(id: &str) -> RuleInfo {
@@ -388,17 +378,7 @@ mod tests {
     }
 
     fn render_value(diagnostics: &[Diagnostic], rules: &[RuleInfo]) -> Value {
-        let sources = BTreeMap::new();
-        let input = ReportInput {
-            diagnostics,
-            files: 1,
-            rules,
-            sources: &sources,
-            elapsed: Duration::ZERO,
-        };
-        let mut buf = Vec::new();
-        render(&input, &mut buf).unwrap();
-        serde_json::from_slice(&buf).unwrap()
+        serde_json::from_str(&run(diagnostics).rules(rules).render(render)).unwrap()
     }
 
     #[test]
