@@ -22,6 +22,7 @@ pub mod examples;
 pub mod facts;
 pub mod lint;
 pub mod lsp;
+pub mod prefix;
 pub mod report;
 pub mod rules;
 pub mod selection;

@@ -6,15 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackFile {
     pub rules: Vec<RuleSpec>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub id: String,
@@ -45,7 +45,7 @@ pub struct RuleSpec {
 }
 
 /// Regexes looked for around a claim.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContextSpec {
     #[serde(default)]
@@ -54,7 +54,7 @@ pub struct ContextSpec {
     pub within: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnlessSpec {
     #[serde(default)]
@@ -67,7 +67,7 @@ pub struct UnlessSpec {
     pub evidence: bool,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct JurisdictionSpec {
     #[serde(default)]
@@ -76,7 +76,7 @@ pub struct JurisdictionSpec {
     pub off: bool,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExamplesSpec {
     #[serde(default)]

@@ -1,0 +1,186 @@
+//! What can be known about a rule pattern without running it: its ASCII
+//! form and the literal prefixes every match starts with.
+//!
+//! Pure functions over pattern text (only `regex-syntax`), so `build.rs`
+//! includes this file too and works out the prefixes of the bundled packs'
+//! patterns at build time: reading hundreds of patterns was most of the
+//! start-up of a one-file run.
+
+/// Rewrites `\b`, `\B`, `\d`, `\s` and `\w` to their ASCII forms.
+///
+/// Unicode word boundaries stop the regex crate's fast DFA at the first
+/// non-ASCII character (a curly quote, an em dash, "é"), falling back to a
+/// backtracker many times slower; Unicode classes also make automata large.
+/// Copy is matched for English claims, where the ASCII forms mean the same.
+pub fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    // Depth of `[...]` classes (nested classes are allowed in the regex crate).
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e @ ('b' | 'B')) if class_depth == 0 => {
+                    out.push_str("(?-u:\\");
+                    out.push(e);
+                    out.push(')');
+                }
+                Some(e @ ('d' | 's' | 'w')) => {
+                    if class_depth == 0 {
+                        out.push_str("(?-u:\\");
+                        out.push(e);
+                        out.push(')');
+                    } else {
+                        out.push_str(match e {
+                            'd' => "0-9",
+                            's' => "\\t\\n\\x0B\\x0C\\r ",
+                            _ => "0-9A-Za-z_",
+                        });
+                    }
+                }
+                Some(e) => {
+                    out.push('\\');
+                    out.push(e);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal, not the end.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().expect("peeked"));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().expect("peeked"));
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The literal prefixes every match of `pattern` starts with, lower-cased, or
+/// None when there is no useful finite set (the pattern then goes to the
+/// engine's pattern set).
+///
+/// Extracted from the pattern read case-sensitively; the automaton they go
+/// into folds ASCII case, so this is a superset test for ASCII prefixes.
+/// First read without Unicode (cheap to parse); a pattern that needs Unicode
+/// to parse (`[$£€]`) is read again with it, keeping prefixes whose non-ASCII
+/// characters have no case (symbols, punctuation), which match only as written.
+pub fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
+    extract(
+        &parse(pattern)?,
+        regex_syntax::hir::literal::ExtractKind::Prefix,
+    )
+}
+
+/// The literal suffixes every match of `pattern` ends with (lower-cased, at
+/// most 8 bytes each), read as [`prefix_literals`] reads prefixes, or None.
+/// A page that contains none of them cannot match the pattern.
+pub fn suffix_literals(pattern: &str) -> Option<Vec<String>> {
+    extract(
+        &parse(pattern)?,
+        regex_syntax::hir::literal::ExtractKind::Suffix,
+    )
+}
+
+fn parse(pattern: &str) -> Option<regex_syntax::hir::Hir> {
+    let ascii = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .multi_line(true)
+        .build()
+        .parse(pattern);
+    match ascii {
+        Ok(hir) => Some(hir),
+        Err(_) => regex_syntax::ParserBuilder::new()
+            .multi_line(true)
+            .build()
+            .parse(&ascii_classes(pattern))
+            .ok(),
+    }
+}
+
+fn extract(
+    hir: &regex_syntax::hir::Hir,
+    kind: regex_syntax::hir::literal::ExtractKind,
+) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut extractor = Extractor::new();
+    // Literals of up to 8 bytes: the automaton stays small and cheap to build
+    // (long alternations share their first bytes), and each prefix hit is
+    // only a place to try the pattern, anchored.
+    let suffix = matches!(kind, ExtractKind::Suffix);
+    extractor.kind(kind).limit_total(64).limit_literal_len(8);
+    let seq = extractor.extract(hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(literals.len());
+    for literal in literals {
+        // A literal cut at 8 bytes may end (a prefix) or start (a suffix)
+        // inside a character: keep the whole characters.
+        let bytes = literal.as_bytes();
+        let text = match suffix {
+            true => {
+                let skip = bytes.iter().take_while(|b| (**b & 0xC0) == 0x80).count();
+                std::str::from_utf8(&bytes[skip..]).ok()?
+            }
+            false => match std::str::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to there")
+                }
+            },
+        };
+        if text.is_empty() || text.chars().any(|c| !c.is_ascii() && has_case(c)) {
+            return None;
+        }
+        out.push(text.to_ascii_lowercase());
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// True when `c` has another case (or is a letter): a case-insensitive
+/// regex matches more than `c` itself, which the ASCII-folding automaton would miss.
+fn has_case(c: char) -> bool {
+    c.is_alphabetic() || c.to_lowercase().ne([c]) || c.to_uppercase().ne([c])
+}
+
+/// True when anchoring a pattern on `prefixes` pays: each prefix hit costs
+/// one anchored try, so prefixes that occur all over ordinary prose (a digit,
+/// `$`, "the ", "from") would mean hundreds of tries per page. Patterns whose
+/// prefixes fail this test go into the engine's pattern set instead, which
+/// reads a page once for all of them.
+pub fn selective(prefixes: &[String]) -> bool {
+    prefixes.iter().all(|p| {
+        let word = p.trim_matches(|c: char| !c.is_alphanumeric());
+        word.len() >= 3 && !COMMON_WORDS.contains(&word)
+    })
+}
+
+/// The most frequent English words of three letters or more (lower case),
+/// plus words that run through nearly all sales copy. A prefix that is one of
+/// them occurs many times on a typical page.
+const COMMON_WORDS: &[&str] = &[
+    "about", "after", "again", "all", "also", "and", "any", "are", "back", "because", "been",
+    "before", "best", "but", "buy", "can", "could", "day", "days", "did", "does", "each", "even",
+    "every", "first", "for", "free", "from", "get", "give", "good", "great", "had", "has", "have",
+    "her", "here", "him", "his", "home", "how", "into", "its", "just", "know", "last", "like",
+    "look", "made", "make", "many", "may", "more", "most", "much", "must", "new", "next", "not",
+    "now", "off", "one", "only", "other", "our", "out", "over", "people", "price", "same", "save",
+    "see", "she", "should", "some", "such", "than", "that", "the", "their", "them", "then",
+    "there", "these", "they", "this", "those", "three", "through", "time", "today", "too", "two",
+    "under", "use", "very", "was", "way", "well", "were", "what", "when", "where", "which", "who",
+    "will", "with", "work", "would", "year", "years", "you", "your",
+];
