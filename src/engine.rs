@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
@@ -17,6 +18,7 @@ use regex_automata::{MatchKind, hybrid};
 use crate::checkers;
 use crate::date::Date;
 use crate::facts::Facts;
+use crate::prefix::{prefix_literals, suffix_literals};
 use crate::rules::{Checker, Context, Jurisdiction, LazyRegex, Rule, Scope};
 use crate::sentences;
 use crate::source::{Document, Prose};
@@ -113,6 +115,22 @@ struct Pattern {
 /// tried at each hit; above it, the document is searched in one pass.
 const MAX_ANCHORED_TRIES: usize = 64;
 
+/// Documents a run checks before it builds the pattern set: building it
+/// costs about as much as checking ten pages without it, which a one-file
+/// run (a pre-commit hook) should not pay.
+const SET_AFTER_DOCS: usize = 16;
+
+/// How [`Engine::candidates_with`] finds pattern matches; all three find the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Search {
+    /// Every pattern over the whole prose (the reference, for tests).
+    Exhaustive,
+    /// Each pattern tried, anchored, where one of its prefixes occurs.
+    Anchored,
+    /// Selective patterns anchored; the rest only if the pattern set says so.
+    Set,
+}
+
 /// What one string in the engine's literal automaton stands for.
 #[derive(Debug, Clone, Copy)]
 enum Literal {
@@ -120,6 +138,9 @@ enum Literal {
     Phrase(PhraseOwner),
     /// A prefix every match of pattern `usize` starts with.
     Prefix(usize),
+    /// A suffix every match of pattern `usize` ends with: without one on the
+    /// page, the pattern is not tried at all.
+    Suffix(usize),
 }
 
 /// All active rules, compiled.
@@ -127,15 +148,50 @@ pub struct Engine {
     rules: Vec<Rule>,
     /// Every phrase of every rule and every literal prefix of every pattern,
     /// in one automaton: one pass over the prose finds them all.
-    literals: Option<AhoCorasick>,
-    literal_kinds: Vec<Literal>,
+    literals: LiteralSet,
+    /// The same without the prefixes of the set's patterns (which the set
+    /// search does not use), for [`Search::Set`]; built with the set.
+    set_literals: OnceLock<LiteralSet>,
+    /// The strings and kinds `set_literals` is built from.
+    set_literal_source: (Vec<String>, Vec<Literal>),
     patterns: Vec<Pattern>,
-    /// Patterns with no usable literal prefix (indexes into `patterns`): the
-    /// set below says which of them match a document at all.
+    /// Patterns that need one of their suffixes on the page.
+    needs_suffix: Vec<bool>,
+    /// Patterns with no literal prefix (indexes into `patterns`).
     unfiltered: Vec<usize>,
-    unfiltered_set: OnceLock<Option<PatternSet>>,
+    /// Patterns whose prefixes are too common to anchor on
+    /// ([`crate::prefix::selective`]), and the unfiltered ones: once a run has
+    /// checked [`SET_AFTER_DOCS`] documents, the set below says which of them
+    /// match a document at all, in one pass.
+    set_members: Vec<usize>,
+    in_set: Vec<bool>,
+    set: OnceLock<Option<PatternSet>>,
+    /// Documents checked so far (decides when the set pays for its build).
+    docs_seen: AtomicUsize,
     checkers: Vec<(usize, Checker)>,
     pub settings: Settings,
+}
+
+/// Literal strings in one automaton, and what each stands for.
+struct LiteralSet {
+    ac: Option<AhoCorasick>,
+    kinds: Vec<Literal>,
+}
+
+impl LiteralSet {
+    /// `dfa` builds a full DFA: several times the build cost of the default
+    /// NFA, repaid by faster scans once a run has many pages.
+    fn new(list: &[String], kinds: Vec<Literal>, dfa: bool) -> LiteralSet {
+        let ac = (!list.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .kind(dfa.then_some(aho_corasick::AhoCorasickKind::DFA))
+                .build(list)
+                .expect("phrases were validated when the pack was loaded")
+        });
+        LiteralSet { ac, kinds }
+    }
 }
 
 /// Several patterns as one lazy DFA that reports which of them match.
@@ -155,7 +211,7 @@ impl PatternSet {
             .configure(
                 hybrid::dfa::DFA::config()
                     .match_kind(MatchKind::All)
-                    .cache_capacity(8 * 1024 * 1024),
+                    .cache_capacity(2 * 1024 * 1024),
             )
             .syntax(
                 regex_automata::util::syntax::Config::new()
@@ -215,12 +271,14 @@ impl Engine {
         let mut literal_kinds = Vec::new();
         let mut patterns = Vec::new();
         let mut unfiltered = Vec::new();
+        let mut set_members = Vec::new();
         let mut checkers = Vec::new();
         let sources: Vec<&str> = rules
             .iter()
             .flat_map(|r| r.patterns.iter().map(String::as_str))
             .collect();
-        let mut extracted = all_prefix_literals(&sources).into_iter();
+        let mut extracted = all_literals(&sources).into_iter();
+        let mut needs_suffix = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for phrase in &rule.phrases {
                 for variant in phrase_variants(phrase) {
@@ -235,13 +293,29 @@ impl Engine {
             }
             for pattern in &rule.patterns {
                 let index = patterns.len();
-                match extracted.next().expect("one entry per pattern") {
+                let (prefixes, suffixes) = extracted.next().expect("one entry per pattern");
+                match suffixes.filter(|s| crate::prefix::selective(s)) {
+                    Some(suffixes) => {
+                        needs_suffix.push(true);
+                        literal_kinds
+                            .extend(std::iter::repeat_n(Literal::Suffix(index), suffixes.len()));
+                        literal_list.extend(suffixes);
+                    }
+                    None => needs_suffix.push(false),
+                }
+                match prefixes {
                     Some(prefixes) => {
+                        if !crate::prefix::selective(&prefixes) {
+                            set_members.push(index);
+                        }
                         literal_kinds
                             .extend(std::iter::repeat_n(Literal::Prefix(index), prefixes.len()));
                         literal_list.extend(prefixes);
                     }
-                    None => unfiltered.push(index),
+                    None => {
+                        unfiltered.push(index);
+                        set_members.push(index);
+                    }
                 }
                 patterns.push(Pattern {
                     rule: i,
@@ -252,20 +326,28 @@ impl Engine {
                 checkers.push((i, checker));
             }
         }
-        let literals = (!literal_list.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(aho_corasick::MatchKind::Standard)
-                .build(&literal_list)
-                .expect("phrases were validated when the pack was loaded")
-        });
+        let mut in_set = vec![false; patterns.len()];
+        for &i in &set_members {
+            in_set[i] = true;
+        }
+        let set_literal_source = literal_list
+            .iter()
+            .zip(&literal_kinds)
+            .filter(|(_, kind)| !matches!(kind, Literal::Prefix(p) if in_set[*p]))
+            .map(|(s, k)| (s.clone(), *k))
+            .unzip();
         Engine {
             rules,
-            literals,
-            literal_kinds,
+            literals: LiteralSet::new(&literal_list, literal_kinds, false),
+            set_literals: OnceLock::new(),
+            set_literal_source,
             patterns,
+            in_set,
+            needs_suffix,
             unfiltered,
-            unfiltered_set: OnceLock::new(),
+            set_members,
+            set: OnceLock::new(),
+            docs_seen: AtomicUsize::new(0),
             checkers,
             settings,
         }
@@ -355,23 +437,61 @@ impl Engine {
     }
 
     fn candidates(&self, prose: &Prose) -> Vec<Candidate> {
-        self.candidates_with(prose, false)
+        let seen = self.docs_seen.fetch_add(1, Ordering::Relaxed);
+        let search = if seen >= SET_AFTER_DOCS && self.pattern_set().is_some() {
+            Search::Set
+        } else {
+            Search::Anchored
+        };
+        self.candidates_with(prose, search)
     }
 
-    /// `exhaustive` runs every pattern over the whole prose instead of only
-    /// where the automaton and the pattern set say it can match: the same
-    /// candidates, slower (the tests compare the two).
-    fn candidates_with(&self, prose: &Prose, exhaustive: bool) -> Vec<Candidate> {
+    /// The pattern set, built on first use (None if it could not be built).
+    fn pattern_set(&self) -> Option<&PatternSet> {
+        self.set
+            .get_or_init(|| {
+                if self.set_members.is_empty() {
+                    return None;
+                }
+                let sources: Vec<&str> = self
+                    .set_members
+                    .iter()
+                    .map(|&i| self.patterns[i].regex.source.as_str())
+                    .collect();
+                PatternSet::new(&sources)
+            })
+            .as_ref()
+    }
+
+    /// Every claim candidate in `prose`, found the way `search` says.
+    fn candidates_with(&self, prose: &Prose, search: Search) -> Vec<Candidate> {
+        let exhaustive = search == Search::Exhaustive;
         let text = prose.text.as_str();
         let mut out = Vec::new();
         // (pattern, offset) where one of the pattern's prefixes occurs, at
         // most `MAX_ANCHORED_TRIES` per pattern; `hits` counts them all.
         let mut starts: Vec<(usize, usize)> = Vec::new();
         let mut hits = vec![0usize; self.patterns.len()];
-        if let Some(ac) = &self.literals {
+        // Patterns whose suffix (if they need one) occurs on the page.
+        let mut possible: Vec<bool> = self.needs_suffix.iter().map(|n| !n || exhaustive).collect();
+        let literals = match search {
+            Search::Set => self.set_literals.get_or_init(|| {
+                let (list, kinds) = &self.set_literal_source;
+                LiteralSet::new(list, kinds.clone(), true)
+            }),
+            _ => &self.literals,
+        };
+        if let Some(ac) = &literals.ac {
             for m in ac.find_overlapping_iter(text) {
-                let owner = match self.literal_kinds[m.pattern().as_usize()] {
+                let owner = match literals.kinds[m.pattern().as_usize()] {
+                    Literal::Suffix(pattern) => {
+                        possible[pattern] = true;
+                        continue;
+                    }
                     Literal::Prefix(pattern) => {
+                        if search == Search::Set && self.in_set[pattern] {
+                            continue;
+                        }
                         hits[pattern] += 1;
                         if hits[pattern] <= MAX_ANCHORED_TRIES {
                             starts.push((pattern, m.start()));
@@ -415,6 +535,7 @@ impl Engine {
         if exhaustive {
             starts.clear();
         }
+        starts.retain(|s| possible[s.0]);
         starts.sort_unstable();
         starts.dedup();
         let mut group = 0;
@@ -447,21 +568,23 @@ impl Engine {
                     push(pattern, m);
                 }
             }
-        } else if !self.unfiltered.is_empty() {
+        } else if search == Search::Set && self.set_members.iter().any(|&i| possible[i]) {
             let mut wanted = vec![false; self.patterns.len()];
-            let set = self.unfiltered_set.get_or_init(|| {
-                let sources: Vec<&str> = self
-                    .unfiltered
-                    .iter()
-                    .map(|&i| self.patterns[i].regex.source.as_str())
-                    .collect();
-                PatternSet::new(&sources)
-            });
-            let decided = set
-                .as_ref()
-                .is_some_and(|set| set.mark(text, &self.unfiltered, &mut wanted));
+            let decided = self
+                .pattern_set()
+                .is_some_and(|set| set.mark(text, &self.set_members, &mut wanted));
+            for &index in &self.set_members {
+                if !possible[index] || (decided && !wanted[index]) {
+                    continue;
+                }
+                let pattern = &self.patterns[index];
+                for m in pattern.regex.find_iter(text) {
+                    push(pattern, m);
+                }
+            }
+        } else if search == Search::Anchored {
             for &index in &self.unfiltered {
-                if decided && !wanted[index] {
+                if !possible[index] {
                     continue;
                 }
                 let pattern = &self.patterns[index];
@@ -709,91 +832,32 @@ fn complete_word(text: &str, end: usize) -> usize {
     end
 }
 
-/// [`prefix_literals`] of every source, in order. Reading hundreds of
-/// patterns is most of the engine's start-up, so it runs on two threads.
-fn all_prefix_literals(sources: &[&str]) -> Vec<Option<Vec<String>>> {
+/// The literal prefixes and suffixes of every source, in order. Bundled
+/// patterns come from the table `build.rs` made; reading the others runs on
+/// two threads.
+fn all_literals(sources: &[&str]) -> Vec<crate::rules::Literals> {
+    let mut out: Vec<Option<crate::rules::Literals>> = sources
+        .iter()
+        .map(|p| crate::rules::bundled_literals(p))
+        .collect();
+    let missing: Vec<usize> = (0..sources.len()).filter(|&i| out[i].is_none()).collect();
+    let read = |i: &usize| (prefix_literals(sources[*i]), suffix_literals(sources[*i]));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
-    if threads < 2 || sources.len() < 32 {
-        return sources.iter().map(|p| prefix_literals(p)).collect();
-    }
-    let (first, second) = sources.split_at(sources.len() / 2);
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| {
-            second
-                .iter()
-                .map(|p| prefix_literals(p))
-                .collect::<Vec<_>>()
-        });
-        let mut out: Vec<_> = first.iter().map(|p| prefix_literals(p)).collect();
-        out.extend(other.join().expect("prefix extraction does not panic"));
-        out
-    })
-}
-
-/// The literal prefixes every match of `pattern` starts with, lower-cased, or
-/// None when there is no useful finite set (the pattern then goes to the
-/// engine's pattern set).
-///
-/// Extracted from the pattern read case-sensitively; the automaton they go
-/// into folds ASCII case, so this is a superset test for ASCII prefixes.
-/// First read without Unicode (cheap to parse); a pattern that needs Unicode
-/// to parse (`[$£€]`) is read again with it, keeping prefixes whose non-ASCII
-/// characters have no case (symbols, punctuation), which match only as written.
-fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
-    let ascii = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .multi_line(true)
-        .build()
-        .parse(pattern);
-    let hir = match ascii {
-        Ok(hir) => hir,
-        Err(_) => regex_syntax::ParserBuilder::new()
-            .multi_line(true)
-            .build()
-            .parse(&crate::rules::ascii_classes(pattern))
-            .ok()?,
+    let found: Vec<crate::rules::Literals> = if threads < 2 || missing.len() < 32 {
+        missing.iter().map(read).collect()
+    } else {
+        let (first, second) = missing.split_at(missing.len() / 2);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| second.iter().map(read).collect::<Vec<_>>());
+            let mut out: Vec<_> = first.iter().map(read).collect();
+            out.extend(other.join().expect("literal extraction does not panic"));
+            out
+        })
     };
-    extract_prefixes(&hir)
-}
-
-fn extract_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let mut extractor = Extractor::new();
-    // Prefixes of up to 8 bytes: the automaton stays small and cheap to build
-    // (long alternations share their first bytes), and each hit is only a
-    // place to try the pattern, anchored.
-    extractor
-        .kind(ExtractKind::Prefix)
-        .limit_total(64)
-        .limit_literal_len(8);
-    let seq = extractor.extract(hir);
-    let literals = seq.literals()?;
-    if literals.is_empty() {
-        return None;
+    for (i, literals) in missing.into_iter().zip(found) {
+        out[i] = Some(literals);
     }
-    let mut out = Vec::with_capacity(literals.len());
-    for literal in literals {
-        // A prefix cut at 8 bytes may end inside a character.
-        let text = match std::str::from_utf8(literal.as_bytes()) {
-            Ok(text) => text,
-            Err(e) => std::str::from_utf8(&literal.as_bytes()[..e.valid_up_to()])
-                .expect("valid up to there"),
-        };
-        if text.is_empty() || text.chars().any(|c| !c.is_ascii() && has_case(c)) {
-            return None;
-        }
-        out.push(text.to_ascii_lowercase());
-    }
-    out.sort();
-    out.dedup();
-    Some(out)
-}
-
-/// True when `c` has another case (or is a letter): a case-insensitive
-/// regex matches more than `c` itself, which the ASCII-folding automaton would miss.
-fn has_case(c: char) -> bool {
-    c.is_alphabetic() || c.to_lowercase().ne([c]) || c.to_uppercase().ne([c])
+    out.into_iter().map(|l| l.expect("filled")).collect()
 }
 
 /// The spellings a literal phrase matches: as written, and with curly
@@ -845,24 +909,24 @@ mod tests {
             &mut crate::source::ProseBuilder::new(),
         );
         let key = |c: &super::Candidate| (c.rule, c.prose.start, c.prose.end);
-        let mut fast: Vec<_> = engine
-            .candidates_with(&doc.prose, false)
-            .iter()
-            .map(key)
-            .collect();
-        let mut slow: Vec<_> = engine
-            .candidates_with(&doc.prose, true)
-            .iter()
-            .map(key)
-            .collect();
-        fast.sort();
-        slow.sort();
+        let found = |search| {
+            let mut list: Vec<_> = engine
+                .candidates_with(&doc.prose, search)
+                .iter()
+                .map(key)
+                .collect();
+            list.sort();
+            list
+        };
+        let slow = found(super::Search::Exhaustive);
         assert!(
             slow.len() > 100,
             "the examples exercise the patterns ({})",
             slow.len()
         );
-        assert_eq!(fast, slow);
+        assert!(engine.pattern_set().is_some(), "the pattern set builds");
+        assert_eq!(found(super::Search::Anchored), slow);
+        assert_eq!(found(super::Search::Set), slow);
     }
 
     #[test]

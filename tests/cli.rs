@@ -367,27 +367,33 @@ fn bad_rule_packs_name_file_line_and_column() {
     let cases = [
         (
             "key.yaml",
-            "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    phrase: [x]\n",
-            "key.yaml:7:5",
+            "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    references: [r]\n    phrase: [x]\n",
+            "key.yaml:8:5",
             "unknown field",
         ),
         (
             "cat.yaml",
-            "rules:\n  - id: a/b\n    category: hyped\n    severity: info\n    message: m\n    help: h\n    phrases: [x]\n",
+            "rules:\n  - id: a/b\n    category: hyped\n    severity: info\n    message: m\n    help: h\n    references: [r]\n    phrases: [x]\n",
             "cat.yaml:3:5",
             "unknown category",
         ),
         (
             "re.yaml",
-            "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    patterns: ['a(b']\n",
-            "re.yaml:7:17",
+            "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    references: [r]\n    patterns: ['a(b']\n",
+            "re.yaml:8:17",
             "invalid regex",
         ),
         (
             "dup.yaml",
-            "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    phrases: [x]\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    phrases: [y]\n",
-            "dup.yaml:8:9",
+            "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    references: [r]\n    phrases: [x]\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    references: [r]\n    phrases: [y]\n",
+            "dup.yaml:9:9",
             "duplicate rule id",
+        ),
+        (
+            "refs.yaml",
+            "rules:\n  - id: a/ok\n    category: hype\n    severity: info\n    message: m\n    help: h\n    references: [r]\n    phrases: [x]\n  - id: a/uncited\n    category: hype\n    severity: info\n    message: m\n    help: h\n    references: []\n    phrases: [y]\n",
+            "refs.yaml:9:9",
+            "rule `a/uncited` has no `references`",
         ),
         (
             "yaml.yaml",
@@ -519,7 +525,7 @@ fn a_short_exception_does_not_hide_a_longer_one() {
     write(
         dir.path(),
         "pack.yaml",
-        "rules:\n  - id: a/b\n    category: hype\n    severity: warning\n    message: m\n    help: h\n    patterns: ['\\bbaz\\b']\n    exceptions: ['\\bfoo\\b', '\\bfoo bar baz\\b']\n",
+        "rules:\n  - id: a/b\n    category: hype\n    severity: warning\n    message: m\n    help: h\n    references: [r]\n    patterns: ['\\bbaz\\b']\n    exceptions: ['\\bfoo\\b', '\\bfoo bar baz\\b']\n",
     );
     write(dir.path(), "a.md", "foo bar baz\n\nplain baz\n");
     let out = Command::cargo_bin("claimlint")
@@ -545,4 +551,74 @@ fn a_short_exception_does_not_hide_a_longer_one() {
         .map(|d| d["line"].as_u64().unwrap())
         .collect();
     assert_eq!(lines, vec![3], "{report}");
+}
+
+/// `--output` through a symlink updates the link's target and keeps the link;
+/// to a FIFO (or a device) it writes in place instead of replacing it with a file.
+#[cfg(unix)]
+#[test]
+fn output_keeps_symlinks_and_special_files() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "page.md", "Hurry, while supplies last!\n");
+    fs::create_dir(dir.path().join("reports")).unwrap();
+    write(dir.path(), "reports/real.json", "old\n");
+    std::os::unix::fs::symlink("reports/real.json", dir.path().join("link.json")).unwrap();
+    let run = |output: &str| {
+        Command::cargo_bin("claimlint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "--isolated",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ])
+            .args(["--output", output, "page.md"])
+            .output()
+            .unwrap()
+    };
+    let out = run("link.json");
+    assert!(out.status.success(), "{out:?}");
+    let link = dir.path().join("link.json");
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let report: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("reports/real.json")).unwrap())
+            .unwrap();
+    let matched: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["matched"].as_str())
+        .collect();
+    assert!(matched.contains(&"while supplies last"), "{matched:?}");
+
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping the FIFO half: mkfifo is not available");
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let out = run("pipe");
+    assert!(out.status.success(), "{out:?}");
+    let text = reader.join().unwrap();
+    assert!(text.contains("\"while supplies last\""), "{text}");
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

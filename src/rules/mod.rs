@@ -11,14 +11,17 @@ pub mod schema;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use regex::{Regex, RegexBuilder};
-use regex_automata::meta;
+use regex_automata::nfa::thompson;
+use regex_automata::{hybrid, meta};
 
 use crate::diagnostic::{Category, Severity};
 use crate::error::{Error, FileError};
 use schema::{ContextSpec, PackFile, RuleSpec};
+
+pub use crate::prefix::ascii_classes;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_packs.rs"));
 
@@ -27,6 +30,31 @@ pub struct EmbeddedPack {
     pub pack: &'static str,
     pub path: &'static str,
     pub text: &'static str,
+    /// The same pack as JSON, written by `build.rs` after parsing the YAML
+    /// with the schema types (None if it did not parse there).
+    pub parsed: Option<&'static str>,
+}
+
+/// One row of the table `build.rs` writes: a bundled pattern, its literal
+/// prefixes and its literal suffixes.
+type BundledLiterals = (
+    &'static str,
+    Option<&'static [&'static str]>,
+    Option<&'static [&'static str]>,
+);
+
+/// A pattern's literal prefixes and suffixes (see [`crate::prefix`]).
+pub type Literals = (Option<Vec<String>>, Option<Vec<String>>);
+
+/// The literal prefixes and suffixes `build.rs` worked out for a bundled
+/// pattern, or None for a pattern that is not bundled.
+pub fn bundled_literals(pattern: &str) -> Option<Literals> {
+    let i = BUNDLED_LITERALS
+        .binary_search_by(|(p, _, _)| (*p).cmp(pattern))
+        .ok()?;
+    let owned = |list: Option<&[&str]>| list.map(|l| l.iter().map(|s| s.to_string()).collect());
+    let (_, prefixes, suffixes) = BUNDLED_LITERALS[i];
+    Some((owned(prefixes), owned(suffixes)))
 }
 
 /// The bundled pack that is on by default.
@@ -166,12 +194,64 @@ impl Checker {
 /// Bundled packs are compiled in full by the test suite; user packs are
 /// compiled in full when loaded. So the first use cannot fail.
 ///
-/// The compiled form is a lean [`meta::Regex`] (see [`runtime_regex`]): same
-/// matches as [`user_regex`], about a quarter of the build cost.
-#[derive(Debug, Clone)]
+/// Two compiled forms, each built only when first needed, with the same
+/// matches as [`user_regex`]:
+/// - a forward lazy DFA ([`Forward`]), which answers "is there a match" and
+///   "where does the match starting here end": one NFA to build;
+/// - a lean [`meta::Regex`] (see [`runtime_regex`]) for finding every match,
+///   which also needs a reverse NFA to find where matches start.
+#[derive(Debug)]
 pub struct LazyRegex {
     pub source: String,
     cell: OnceLock<meta::Regex>,
+    forward: OnceLock<Option<Forward>>,
+}
+
+impl Clone for LazyRegex {
+    fn clone(&self) -> LazyRegex {
+        LazyRegex::new(self.source.clone())
+    }
+}
+
+/// A forward-only lazy DFA with a pool of search caches.
+#[derive(Debug)]
+struct Forward {
+    dfa: hybrid::dfa::DFA,
+    caches: Mutex<Vec<hybrid::dfa::Cache>>,
+}
+
+impl Forward {
+    fn new(pattern: &str) -> Option<Forward> {
+        let dfa = hybrid::dfa::DFA::builder()
+            .syntax(runtime_syntax())
+            .thompson(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(2 * 1024 * 1024))
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .configure(hybrid::dfa::DFA::config().cache_capacity(2 * 1024 * 1024))
+            .build(&ascii_classes(pattern))
+            .ok()?;
+        Some(Forward {
+            dfa,
+            caches: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The end of the first match in `input`, or Err when the DFA gave up.
+    fn search(&self, input: &regex_automata::Input<'_>) -> Result<Option<usize>, ()> {
+        let mut cache = self
+            .caches
+            .lock()
+            .map_err(|_| ())?
+            .pop()
+            .unwrap_or_else(|| self.dfa.create_cache());
+        let found = self.dfa.try_search_fwd(&mut cache, input);
+        if let Ok(mut caches) = self.caches.lock() {
+            caches.push(cache);
+        }
+        found.map(|m| m.map(|m| m.offset())).map_err(|_| ())
+    }
 }
 
 impl LazyRegex {
@@ -179,6 +259,7 @@ impl LazyRegex {
         LazyRegex {
             source,
             cell: OnceLock::new(),
+            forward: OnceLock::new(),
         }
     }
 
@@ -189,8 +270,18 @@ impl LazyRegex {
         })
     }
 
+    fn forward(&self) -> Option<&Forward> {
+        self.forward
+            .get_or_init(|| Forward::new(&self.source))
+            .as_ref()
+    }
+
     pub fn is_match(&self, text: &str) -> bool {
-        self.get().is_match(text)
+        let input = regex_automata::Input::new(text).earliest(true);
+        match self.forward().map(|f| f.search(&input)) {
+            Some(Ok(found)) => found.is_some(),
+            _ => self.get().is_match(text),
+        }
     }
 
     pub fn find_iter<'r, 't>(&'r self, text: &'t str) -> meta::FindMatches<'r, 't> {
@@ -203,7 +294,10 @@ impl LazyRegex {
         let input = regex_automata::Input::new(text)
             .range(start..)
             .anchored(regex_automata::Anchored::Yes);
-        self.get().search(&input)
+        match self.forward().map(|f| f.search(&input)) {
+            Some(Ok(end)) => end.map(|end| regex_automata::Match::must(0, start..end)),
+            _ => self.get().search(&input),
+        }
     }
 }
 
@@ -281,11 +375,7 @@ pub fn user_regex(pattern: &str) -> Result<Regex, regex::Error> {
 /// save on the short texts (one block or sentence) rules search.
 pub fn runtime_regex(pattern: &str) -> Result<meta::Regex, regex_automata::meta::BuildError> {
     meta::Regex::builder()
-        .syntax(
-            regex_automata::util::syntax::Config::new()
-                .case_insensitive(true)
-                .multi_line(true),
-        )
+        .syntax(runtime_syntax())
         .configure(
             meta::Config::new()
                 .nfa_size_limit(Some(2 * 1024 * 1024))
@@ -293,74 +383,22 @@ pub fn runtime_regex(pattern: &str) -> Result<meta::Regex, regex_automata::meta:
                 .auto_prefilter(false)
                 .onepass(false)
                 .backtrack(false)
-                .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
+                .which_captures(thompson::WhichCaptures::Implicit),
         )
         .build(&ascii_classes(pattern))
+}
+
+/// The syntax options of [`user_regex`]: case-insensitive, `^`/`$` at line ends.
+fn runtime_syntax() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new()
+        .case_insensitive(true)
+        .multi_line(true)
 }
 
 /// A built-in pattern compiled with the ASCII classes of [`ascii_classes`]
 /// (checkers use it for the same speed reason as rule patterns).
 pub fn ascii_regex(pattern: &str) -> Result<Regex, regex::Error> {
     Regex::new(&ascii_classes(pattern))
-}
-
-/// Rewrites `\b`, `\B`, `\d`, `\s` and `\w` to their ASCII forms.
-///
-/// Unicode word boundaries stop the regex crate's fast DFA at the first
-/// non-ASCII character (a curly quote, an em dash, "é"), falling back to a
-/// backtracker many times slower; Unicode classes also make automata large.
-/// Copy is matched for English claims, where the ASCII forms mean the same.
-pub fn ascii_classes(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars().peekable();
-    // Depth of `[...]` classes (nested classes are allowed in the regex crate).
-    let mut class_depth = 0usize;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(e @ ('b' | 'B')) if class_depth == 0 => {
-                    out.push_str("(?-u:\\");
-                    out.push(e);
-                    out.push(')');
-                }
-                Some(e @ ('d' | 's' | 'w')) => {
-                    if class_depth == 0 {
-                        out.push_str("(?-u:\\");
-                        out.push(e);
-                        out.push(')');
-                    } else {
-                        out.push_str(match e {
-                            'd' => "0-9",
-                            's' => "\\t\\n\\x0B\\x0C\\r ",
-                            _ => "0-9A-Za-z_",
-                        });
-                    }
-                }
-                Some(e) => {
-                    out.push('\\');
-                    out.push(e);
-                }
-                None => out.push('\\'),
-            },
-            '[' => {
-                class_depth += 1;
-                out.push(c);
-                // A `]` right after `[` or `[^` is a literal, not the end.
-                if chars.peek() == Some(&'^') {
-                    out.push(chars.next().expect("peeked"));
-                }
-                if chars.peek() == Some(&']') {
-                    out.push(chars.next().expect("peeked"));
-                }
-            }
-            ']' if class_depth > 0 => {
-                class_depth -= 1;
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Loads one pack from its text. `path` names it in errors.
@@ -377,6 +415,29 @@ pub fn load_pack(
 ) -> Result<Vec<Rule>, FileError> {
     let file: PackFile =
         serde_yaml::from_str(text).map_err(|e| FileError::from_yaml(path, text, &e))?;
+    compile_pack(path, pack, text, file, jurisdiction, thorough)
+}
+
+/// Loads a bundled pack, from the JSON `build.rs` made of it when there is one.
+fn load_embedded(p: &EmbeddedPack, jurisdiction: Jurisdiction) -> Result<Vec<Rule>, FileError> {
+    match p
+        .parsed
+        .and_then(|json| serde_json::from_str::<PackFile>(json).ok())
+    {
+        Some(file) => compile_pack(p.path, p.pack, p.text, file, jurisdiction, false),
+        None => load_pack(p.path, p.pack, p.text, jurisdiction, false),
+    }
+}
+
+/// Compiles a parsed pack. `text` is its source, for error positions.
+fn compile_pack(
+    path: &str,
+    pack: &str,
+    text: &str,
+    file: PackFile,
+    jurisdiction: Jurisdiction,
+    thorough: bool,
+) -> Result<Vec<Rule>, FileError> {
     let mut rules = Vec::with_capacity(file.rules.len());
     let mut cursor = 0;
     for spec in file.rules {
@@ -593,6 +654,30 @@ fn compile_rule(
         (None, compiled) => compiled,
     };
 
+    // Every finding says what it rests on: a rule without a citation would
+    // print a finding with no "why".
+    let references: Vec<String> = spec
+        .references
+        .iter()
+        .map(|r| r.trim().to_string())
+        .collect();
+    if references.is_empty() || references.iter().any(String::is_empty) {
+        let what = if references.is_empty() {
+            "has no `references`"
+        } else {
+            "has an empty entry in `references`"
+        };
+        return Err(err(
+            &spec.id,
+            format!("rule `{}` {what}", spec.id),
+            "no citation",
+        )
+        .with_help(
+            "list at least one regulation, code or guidance the rule rests on, \
+             e.g. `references: [\"16 CFR 233.1\", \"CAP Code 3.17\"]`",
+        ));
+    }
+
     let examples = spec.examples.unwrap_or_default();
     Ok(Rule {
         id: spec.id,
@@ -601,7 +686,7 @@ fn compile_rule(
         message: spec.message.trim().to_string(),
         help: spec.help.trim().to_string(),
         description: spec.description.trim().to_string(),
-        references: spec.references,
+        references,
         phrases,
         patterns: spec.patterns,
         exceptions,
@@ -735,8 +820,7 @@ pub fn load(selection: &PackSelection) -> Result<Vec<Rule>, Error> {
         Ok(())
     };
     let embedded: Vec<&EmbeddedPack> = EMBEDDED_PACKS.iter().filter(|p| wanted(p.pack)).collect();
-    let load_one =
-        |p: &&EmbeddedPack| load_pack(p.path, p.pack, p.text, selection.jurisdiction, false);
+    let load_one = |p: &&EmbeddedPack| load_embedded(p, selection.jurisdiction);
     // Parsing the YAML is most of loading: two threads take every other file.
     let loaded: Vec<Result<Vec<Rule>, FileError>> =
         if embedded.len() < 4 || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
@@ -806,17 +890,17 @@ mod tests {
 
     #[test]
     fn unknown_key_is_located() {
-        let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    phrasez: [x]\n";
+        let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    references: [r]\n    phrasez: [x]\n";
         let err = load_pack("p.yaml", "p", text, Jurisdiction::Us, true).unwrap_err();
-        assert_eq!(err.line, 7, "{err}");
+        assert_eq!(err.line, 8, "{err}");
         assert!(err.message.contains("phrasez"), "{}", err.message);
     }
 
     #[test]
     fn bad_regex_and_category_are_located() {
-        let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    patterns: ['(unclosed']\n";
+        let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    references: [r]\n    patterns: ['(unclosed']\n";
         let err = load_pack("p.yaml", "p", text, Jurisdiction::Us, true).unwrap_err();
-        assert_eq!((err.line, err.column), (7, 17), "{err}");
+        assert_eq!((err.line, err.column), (8, 17), "{err}");
         let text = text.replace("category: hype", "category: hyped");
         let err = load_pack("p.yaml", "p", &text, Jurisdiction::Us, true).unwrap_err();
         assert_eq!(err.line, 3, "{err}");
@@ -864,14 +948,14 @@ mod tests {
 
     #[test]
     fn exceptions_do_not_hide_each_other() {
-        let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    patterns: ['\\bbaz\\b']\n    exceptions: ['\\bfoo\\b', '\\bfoo bar baz\\b']\n";
+        let text = "rules:\n  - id: a/b\n    category: hype\n    severity: info\n    message: m\n    help: h\n    references: [r]\n    patterns: ['\\bbaz\\b']\n    exceptions: ['\\bfoo\\b', '\\bfoo bar baz\\b']\n";
         let rules = load_pack("p.yaml", "p", text, Jurisdiction::Us, true).unwrap();
         assert_eq!(rules[0].exceptions.len(), 2);
     }
 
     #[test]
     fn jurisdiction_changes_severity() {
-        let text = "rules:\n  - id: a/b\n    category: green\n    severity: warning\n    message: m\n    help: h\n    phrases: [eco]\n    jurisdictions:\n      eu: { severity: error }\n      uk: { off: true }\n";
+        let text = "rules:\n  - id: a/b\n    category: green\n    severity: warning\n    message: m\n    help: h\n    references: [r]\n    phrases: [eco]\n    jurisdictions:\n      eu: { severity: error }\n      uk: { off: true }\n";
         let us = load_pack("p.yaml", "p", text, Jurisdiction::Us, true).unwrap();
         let eu = load_pack("p.yaml", "p", text, Jurisdiction::Eu, true).unwrap();
         let uk = load_pack("p.yaml", "p", text, Jurisdiction::Uk, true).unwrap();

@@ -172,10 +172,15 @@ impl ProseBuilder {
         self.open_block();
         self.flush_space();
         let prose_start = self.prose.text.len();
-        self.prose.text.extend(text.chars().map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            c => c,
-        }));
+        // Line breaks and tabs become spaces (one byte for one byte, so the
+        // run maps one to one); the rest is copied in whole stretches.
+        let mut rest = text;
+        while let Some(i) = rest.find(['\n', '\r', '\t']) {
+            self.prose.text.push_str(&rest[..i]);
+            self.prose.text.push(' ');
+            rest = &rest[i + 1..];
+        }
+        self.prose.text.push_str(rest);
         self.push_run(Run {
             prose_start,
             prose_len: text.len(),
