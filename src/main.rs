@@ -677,10 +677,37 @@ impl<W: Write> Write for Tracked<W> {
 
 /// Writes `path` through a temporary file beside it, renamed into place only
 /// once `write` has written everything: a failed run never leaves half a file.
+///
+/// A path that is a device or a pipe (`/dev/stdout`, a FIFO) is written in
+/// place: renaming over it would replace the device with a plain file. A
+/// symlink is followed, so the link stays and its target gets the report.
 fn write_atomically_with(
     path: &Path,
     write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        let mut out = Tracked::new(std::io::BufWriter::new(file));
+        return match write(&mut out).and_then(|()| out.flush()) {
+            Err(e) if out.failed => Err(Error::io(path, e)),
+            Err(e) => Err(Error::io("<report>", e)),
+            Ok(()) => Ok(()),
+        };
+    }
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            resolved = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
