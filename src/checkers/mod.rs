@@ -118,8 +118,12 @@ fn prices(cx: &Context<'_>, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
         let block = prose.blocks[b].clone();
         let block_text = &prose.text[block.clone()];
         if !block_text.bytes().any(|c| c.is_ascii_digit())
-            && !block_text.to_ascii_lowercase().contains("half")
+            && !contains_ignore_ascii_case(block_text, "half")
         {
+            continue;
+        }
+        // The quick test is monotone: a block it rejects has no sentence worth checking.
+        if !price::worth_checking(block_text) {
             continue;
         }
         // A table row is one unit (was and now sit in different cells), and so is a
@@ -193,6 +197,14 @@ fn prices(cx: &Context<'_>, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// `text.to_ascii_lowercase().contains(word)` for a lower-case `word`, without the copy.
+fn contains_ignore_ascii_case(text: &str, word: &str) -> bool {
+    let word = word.as_bytes();
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// True when a claim names its former price with a cue ("was £80", "RRP £49").
@@ -283,7 +295,7 @@ fn footnote_conditions(
 ) {
     let prose = &cx.doc.prose;
     let text = prose.text.as_str();
-    if !text.contains(['*', '†', '‡']) {
+    if !text.as_bytes().contains(&b'*') && !text.contains('†') && !text.contains('‡') {
         return;
     }
     let footnotes: Vec<(Range<usize>, &str)> = prose
@@ -352,33 +364,123 @@ static BUYER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("a fixed, valid regex")
 });
 
+/// The seller's and the reader's words in a text, as `SELLER_WORDS` (less the capital
+/// "US") and `BUYER_WORDS` find them.
+#[derive(Debug, PartialEq)]
+struct Voices {
+    seller: usize,
+    first_seller: Option<Range<usize>>,
+    buyer: usize,
+}
+
+/// `Voices` by the regexes; the reference that `voices` must agree with.
+fn voices_by_regex(text: &str) -> Voices {
+    // "US" in capitals is the country ("Made in the US"), not the seller.
+    let mut seller = SELLER_WORDS.find_iter(text).filter(|m| m.as_str() != "US");
+    let first_seller = seller.next().map(|m| m.range());
+    Voices {
+        seller: usize::from(first_seller.is_some()) + seller.count(),
+        first_seller,
+        buyer: BUYER_WORDS.find_iter(text).count(),
+    }
+}
+
+/// `Voices` by one pass over the ASCII words. Both regexes start and end at ASCII word
+/// boundaries, and the first alternative of each ("we", "you") wins over the contracted
+/// forms ("we're" matches as "we"), so a match is always one whole ASCII word. Only `ſ`
+/// folds onto a letter of these words under case-insensitive matching; a text with it
+/// goes to the regexes.
+fn voices(text: &str) -> Voices {
+    if text.contains('ſ') {
+        return voices_by_regex(text);
+    }
+    let b = text.as_bytes();
+    let mut v = Voices {
+        seller: 0,
+        first_seller: None,
+        buyer: 0,
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if !price::is_word_byte(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && price::is_word_byte(b[i]) {
+            i += 1;
+        }
+        let word = &b[start..i];
+        let is = |w: &[u8]| word.eq_ignore_ascii_case(w);
+        match word.len() {
+            2..=5 | 8..=10 => {}
+            _ => continue,
+        }
+        if is(b"we")
+            || is(b"our")
+            || is(b"ours")
+            || is(b"ourselves")
+            || (is(b"us") && word != b"US")
+        {
+            v.seller += 1;
+            v.first_seller.get_or_insert(start..i);
+        } else if is(b"you") || is(b"your") || is(b"yours") || is(b"yourself") || is(b"yourselves")
+        {
+            v.buyer += 1;
+        }
+    }
+    v
+}
+
+/// `text.split_whitespace().count()`, without decoding every character: only these lead
+/// bytes can start a non-ASCII space (U+0085, U+00A0, U+1680, U+2000..U+3000).
+fn word_count(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < b.len() {
+        let (space, len) = match b[i] {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => (true, 1),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let c = text[i..].chars().next().expect("a lead byte starts a char");
+                (c.is_whitespace(), c.len_utf8())
+            }
+            _ => (false, 1),
+        };
+        if space {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+        }
+        i += len;
+    }
+    words
+}
+
 fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
     let settings = cx.engine.settings.seller_focus;
     let text = cx.doc.prose.text.as_str();
-    let words = text.split_whitespace().count();
-    if words < settings.min_words {
-        return;
-    }
-    // "US" in capitals is the country ("Made in the US"), not the seller.
-    let seller: Vec<_> = SELLER_WORDS
-        .find_iter(text)
-        .filter(|m| m.as_str() != "US")
-        .collect();
-    let buyer = BUYER_WORDS.find_iter(text).count();
-    if seller.len() < settings.min_seller_words
-        || (seller.len() as f64) <= settings.ratio * buyer as f64
+    // The word count only matters when the voices would be reported, so it comes last.
+    let v = voices(text);
+    if v.seller < settings.min_seller_words || (v.seller as f64) <= settings.ratio * v.buyer as f64
     {
         return;
     }
-    let first = seller[0].range();
+    let words = word_count(text);
+    if words < settings.min_words {
+        return;
+    }
+    let Some(first) = v.first_seller else {
+        return;
+    };
     out.push(finding(
         rule,
         cx.doc.prose.source_range(first),
         Some(format!(
             "{} words about the seller (we/our/us) against {} about the reader (you/your) in {} words",
-            seller.len(),
-            buyer,
-            words
+            v.seller, v.buyer, words
         )),
     ));
 }
@@ -396,5 +498,111 @@ fn front_matter_invalid(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
     for bad in &cx.facts.invalid {
         let span = front_matter_key(cx, bad.key).unwrap_or(0..0);
         out.push(finding(rule, span, Some(bad.message.clone())));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_count_is_split_whitespace() {
+        let spaces = [
+            " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}",
+            "\u{200a}", "\u{2028}", "\u{2029}", "\u{202f}", "\u{205f}", "\u{3000}",
+        ];
+        let words = [
+            "a", "é", "’", "—", "\u{200b}", "\u{2010}", "\u{3001}", "😀", "\u{1681}",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 12) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let pick = (seed >> 8) as usize;
+                if pick % 2 == 0 {
+                    text.push_str(spaces[pick / 2 % spaces.len()]);
+                } else {
+                    text.push_str(words[pick / 2 % words.len()]);
+                }
+            }
+            assert_eq!(
+                word_count(&text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_word_scan_agrees_with_the_regexes() {
+        let pieces = [
+            "we",
+            "We",
+            "WE",
+            "we're",
+            "we’re",
+            "We’ve",
+            "we'll",
+            "our",
+            "Our",
+            "ours",
+            "OURS",
+            "ourselves",
+            "us",
+            "Us",
+            "US",
+            "uS",
+            "you",
+            "You",
+            "you're",
+            "you’ll",
+            "your",
+            "yours",
+            "Yourself",
+            "yourselves",
+            "YOURSELVES",
+            "wes",
+            "ourself",
+            "youth",
+            "use",
+            "2",
+            "_",
+            "x",
+            "é",
+            "’",
+            "'",
+            " ",
+            " ",
+            ".",
+            "-",
+            "ſ",
+            "uſ",
+            "\u{212a}",
+            "\n",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 10) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed >> 8) as usize % pieces.len()]);
+            }
+            assert_eq!(voices(&text), voices_by_regex(&text), "{text:?}");
+        }
+        let v = voices("Made in the US. We build it; you’re in charge of yours. Our team, us.");
+        assert_eq!((v.seller, v.buyer, v.first_seller), (3, 2, Some(16..18)));
+    }
+
+    #[test]
+    fn case_blind_contains() {
+        assert!(contains_ignore_ascii_case("Half price", "half"));
+        assert!(contains_ignore_ascii_case("by HALF", "half"));
+        assert!(!contains_ignore_ascii_case("hal f", "half"));
+        assert!(!contains_ignore_ascii_case("", "half"));
     }
 }

@@ -119,6 +119,14 @@ pub struct PriceFinding {
 /// 37% off", spanning "was $80, now $50"; a reduction claim with no reference price in the
 /// unit ("20% off everything") is a claim of its own.
 pub fn check_unit(text: &str, facts: &PriceFacts) -> Vec<PriceFinding> {
+    if !worth_checking(text) {
+        return Vec::new();
+    }
+    check_unit_in_full(text, facts)
+}
+
+/// `check_unit` without the quick test that skips units with nothing to find.
+fn check_unit_in_full(text: &str, facts: &PriceFacts) -> Vec<PriceFinding> {
     let mut prices = find_price_tokens(text);
     let mut price_ends: Vec<usize> = prices.iter().map(|p| p.claim_span.end).collect();
     price_ends.sort_unstable();
@@ -219,6 +227,163 @@ pub fn check_unit(text: &str, facts: &PriceFacts) -> Vec<PriceFinding> {
 
     findings.sort_by_key(|f| (f.span.start, f.span.end, issue_rank(&f.issue)));
     findings
+}
+
+/// False only when `check_unit` is sure to find nothing in `text`; a quick byte scan that
+/// saves the regex work on the many sentences of ordinary copy that hold a number but no
+/// price ("moved 18 projects").
+///
+/// Why it is safe: every finding comes from a reduction claim, a money amount, or a pair
+/// that bare numbers form. A claim needs `%`, a fraction ("1/3", "half", "third",
+/// "quarter"); a money amount needs a currency sign, an upper-case ISO code or a
+/// pence/cent amount ("99p", "5¢"); and bare numbers only pair up when one of them has a
+/// reference cue right before it ("was 80"), since their roles come from their cues alone.
+/// The only non-ASCII letters that case-insensitive matching folds onto ASCII ones, `ſ`
+/// (s) and the Kelvin sign (k), send the unit to the full check.
+///
+/// The test is also monotone: whatever it finds in a part of a text, it finds in the whole
+/// text, so a block it rejects has no sentence worth checking either.
+pub fn worth_checking(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < b.len() && !QUICK_BYTES[usize::from(b[i])] {
+            i += 1;
+        }
+        let Some(&c) = b.get(i) else {
+            return false;
+        };
+        let found = match c {
+            b'%' | b'$' => true,
+            // "1/2", "1/3", "2/3", "1/4", "3/4"
+            b'/' => {
+                i > 0
+                    && matches!(b[i - 1], b'1'..=b'3')
+                    && matches!(b.get(i + 1), Some(b'2'..=b'4'))
+            }
+            b'0'..=b'9' => {
+                b.get(i + 1) == Some(&b'p')
+                    || ((i == 0 || !is_word_byte(b[i - 1])) && reference_cue_before(b, i))
+            }
+            b'A'..=b'Z' | b'a'..=b'z' => {
+                let word: &[u8] = match c | 0x20 {
+                    b'h' => b"half",
+                    b't' => b"third",
+                    b'q' => b"quarter",
+                    _ => b"",
+                };
+                // A fraction is a claim only with "save" before it or "off"/"price" after
+                // it ("save a third", "1/3 off", "half price"), not in "plan the quarter".
+                (!word.is_empty()
+                    && starts_with_ignore_case(&b[i..], word)
+                    && [b"save".as_slice(), b"off", b"price"]
+                        .iter()
+                        .any(|w| contains_ignore_case(b, w)))
+                    || (c.is_ascii_uppercase() && b.get(i..i + 3).is_some_and(is_iso_code))
+            }
+            // ¢ £ ¥, and ſ
+            0xC2 => matches!(b.get(i + 1), Some(0xA2 | 0xA3 | 0xA5)),
+            0xC5 => b.get(i + 1) == Some(&0xBF),
+            // € ₹, and the Kelvin sign
+            0xE2 => matches!(
+                b.get(i + 1..i + 3),
+                Some([0x82, 0xAC] | [0x82, 0xB9] | [0x84, 0xAA])
+            ),
+            _ => false,
+        };
+        if found {
+            return true;
+        }
+        i += 1;
+    }
+}
+
+/// A byte of an ASCII word, as `\b` sees it here.
+pub(crate) fn is_word_byte(c: u8) -> bool {
+    WORD_BYTES[usize::from(c)]
+}
+
+static WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric() || b == b'_';
+        c += 1;
+    }
+    table
+};
+
+/// Bytes that `worth_checking` must look at; all others are passed over.
+static QUICK_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = matches!(
+            b,
+            b'%' | b'$' | b'/' | b'0'..=b'9' | b'A'..=b'Z' | b'h' | b't' | b'q' | 0xC2 | 0xC5 | 0xE2
+        );
+        c += 1;
+    }
+    table
+};
+
+fn contains_ignore_case(text: &[u8], word: &[u8]) -> bool {
+    text.windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word))
+}
+
+fn starts_with_ignore_case(text: &[u8], word: &[u8]) -> bool {
+    text.get(..word.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(word))
+}
+
+/// One of the codes in `ISO` (each three letters, then a `|`).
+fn is_iso_code(code: &[u8]) -> bool {
+    ISO.as_bytes().chunks(4).any(|iso| &iso[..3] == code)
+}
+
+/// Whether the letters before the number at `at` (past spaces, colons and a full stop)
+/// end like a cue that makes a bare number a reference price: "was", "RRP", "reg.",
+/// "list price", "compare at". A superset of those `BARE_CUE` accepts.
+fn reference_cue_before(b: &[u8], at: usize) -> bool {
+    const ENDINGS: [&[u8]; 14] = [
+        b"was",
+        b"were",
+        b"previously",
+        b"formerly",
+        b"originally",
+        b"regular",
+        b"regularly",
+        b"reg",
+        b"usually",
+        b"normally",
+        b"rrp",
+        b"msrp",
+        b"price",
+        b"at",
+    ];
+    let mut end = at;
+    while end > 0
+        && matches!(
+            b[end - 1],
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b':'
+        )
+    {
+        end -= 1;
+    }
+    if end > 0 && b[end - 1] == b'.' {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && b[start - 1].is_ascii_alphabetic() {
+        start -= 1;
+    }
+    let word = &b[start..end];
+    ENDINGS
+        .iter()
+        .any(|e| word.len() >= e.len() && word[word.len() - e.len()..].eq_ignore_ascii_case(e))
 }
 
 /// With no pair in the unit, the declared regular price can stand in for the reference,
@@ -2306,5 +2471,199 @@ mod tests {
         assert!(check_unit(&digits, &us()).is_empty());
         let spaces = format!("was{}$80", " ".repeat(100_000));
         let _ = check_unit(&spaces, &us());
+    }
+
+    /// Pieces of copy for the quick-test fuzzing: numbers, cue words in several cases,
+    /// near misses ("usd", "1/5", "halve") and the characters that fold onto ASCII.
+    const QUICK_PIECES: &[&str] = &[
+        " ",
+        "  ",
+        "\u{a0}",
+        "\n",
+        "\t",
+        ":",
+        ".",
+        ",",
+        "-",
+        "(",
+        ")",
+        "|",
+        " | ",
+        "/",
+        "1/3",
+        "1/5",
+        "3/4",
+        "0",
+        "5",
+        "12",
+        "80",
+        "79.99",
+        "59,99",
+        "1,299",
+        "2024",
+        "0800",
+        "was ",
+        "WAS ",
+        "waſ ",
+        "Were ",
+        "previously ",
+        "formerly ",
+        "originally ",
+        "regular ",
+        "regularly ",
+        "regular price ",
+        "reg. ",
+        "reg ",
+        "usually ",
+        "normally ",
+        "rrp ",
+        "RRP ",
+        "msrp ",
+        "list price ",
+        "compare at ",
+        "sale price ",
+        "now ",
+        "only ",
+        "just ",
+        "today ",
+        "save ",
+        "off",
+        " off",
+        "half",
+        "HALF ",
+        "halve ",
+        "third ",
+        "a third ",
+        "quarter ",
+        "two thirds ",
+        "price ",
+        "prices ",
+        "deal ",
+        "%",
+        "$",
+        "£",
+        "€",
+        "¥",
+        "₹",
+        "¢",
+        "p",
+        "99p",
+        "USD",
+        "usd",
+        "EUR",
+        "GBP ",
+        "CAD",
+        "Usd ",
+        "ſ",
+        "\u{212a}",
+        "é",
+        "’",
+        "—",
+        "–",
+        "−",
+        "projects ",
+        "teams ",
+        "moved ",
+        "at ",
+        "that ",
+        "for ",
+        "x",
+        "_",
+        "k",
+    ];
+
+    fn quick_text(rng: &mut XorShift) -> String {
+        let len = rng.below(16);
+        (0..len)
+            .map(|_| QUICK_PIECES[rng.below(QUICK_PIECES.len())])
+            .collect()
+    }
+
+    #[test]
+    fn the_quick_test_never_hides_a_finding() {
+        // Facts under which every claim the unit holds is reported one way or another.
+        let loud = [
+            PriceFacts {
+                regular_price_minor: None,
+                regular_price_since_days: Some(1),
+                required_reference_days: 28,
+            },
+            PriceFacts {
+                regular_price_minor: Some(8_000),
+                regular_price_since_days: Some(1),
+                required_reference_days: 28,
+            },
+        ];
+        let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
+        let mut skipped = 0;
+        for _ in 0..40_000 {
+            let text = quick_text(&mut rng);
+            if worth_checking(&text) {
+                continue;
+            }
+            skipped += 1;
+            for facts in &loud {
+                assert!(
+                    check_unit_in_full(&text, facts).is_empty(),
+                    "the quick test skipped {text:?}"
+                );
+            }
+        }
+        assert!(skipped > 4_000, "only {skipped} texts skipped");
+        for quiet in [
+            "Hooli Labs moved 18 projects to Quanta Forms and now keep your brand consistent.",
+            "Set up two-factor login in 3 clicks, by 9 o'clock.",
+            "Over 40 countries and 2,000 teams, since 2019.",
+        ] {
+            assert!(!worth_checking(quiet), "{quiet}");
+        }
+        for loud in [
+            "Was 79.99, now 59.99.",
+            "RRP: 80 now 50",
+            "Save a third",
+            "USD 35",
+            "99p",
+            "20% off",
+            "5¢",
+            "1/2 off",
+        ] {
+            assert!(worth_checking(loud), "{loud}");
+        }
+    }
+
+    #[test]
+    fn the_quick_test_is_monotone() {
+        let mut rng = XorShift(0x1234_5678_9abc_def1);
+        for _ in 0..20_000 {
+            let text = quick_text(&mut rng);
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let a = bounds[rng.below(bounds.len())];
+            let b = bounds[rng.below(bounds.len())];
+            let part = &text[a.min(b)..a.max(b)];
+            assert!(
+                !worth_checking(part) || worth_checking(&text),
+                "{part:?} in {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_two_characters_fold_onto_ascii_letters() {
+        // The quick test (and the seller-focus word scan) rely on this.
+        let all: String = (0x80..=0x10_ffff).filter_map(char::from_u32).collect();
+        let folded: Vec<char> = Regex::new("(?i)[a-z]")
+            .unwrap()
+            .find_iter(&all)
+            .flat_map(|m| m.as_str().chars())
+            .collect();
+        assert_eq!(folded, ['ſ', '\u{212a}']);
+    }
+
+    #[test]
+    fn iso_codes_are_three_letters_each() {
+        assert!(ISO.split('|').all(|c| c.len() == 3));
+        assert!(is_iso_code(b"USD") && is_iso_code(b"CNY") && !is_iso_code(b"usd"));
     }
 }
