@@ -329,9 +329,45 @@ static QUICK_BYTES: [bool; 256] = {
     table
 };
 
-fn contains_ignore_case(text: &[u8], word: &[u8]) -> bool {
-    text.windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word))
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether `text` has an ASCII digit, eight bytes at a time: after `^ 0x30` exactly the
+/// digits are below 10, and `(x - 10·LOW) & !x & HIGH` is non-zero exactly when some byte
+/// of `x` is below 10.
+pub(crate) fn has_ascii_digit(text: &[u8]) -> bool {
+    let mut chunks = text.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (LOW_BITS * 0x30);
+        if x.wrapping_sub(LOW_BITS * 10) & !x & HIGH_BITS != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_digit)
+}
+
+/// `text.to_ascii_lowercase()` contains `word` (lower-case ASCII letters). Chunks of eight
+/// bytes with no byte that could be `word[0]` are passed over whole.
+pub(crate) fn contains_ignore_case(text: &[u8], word: &[u8]) -> bool {
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    let target = LOW_BITS * u64::from(first);
+    let found_at = |i: usize| {
+        text.get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    let mut start = 0;
+    while start + 8 <= text.len() {
+        let chunk: [u8; 8] = text[start..start + 8].try_into().expect("eight bytes");
+        // Bytes equal to `first` once the 0x20 (case) bit is set become zero.
+        let x = (u64::from_le_bytes(chunk) | (LOW_BITS * 0x20)) ^ target;
+        if x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS != 0 && (start..start + 8).any(found_at) {
+            return true;
+        }
+        start += 8;
+    }
+    (start..text.len()).any(found_at)
 }
 
 fn starts_with_ignore_case(text: &[u8], word: &[u8]) -> bool {
@@ -1359,7 +1395,18 @@ fn is_exact_hedge(q: Option<&str>) -> bool {
 /// price claims end, for the bracketed form "$30.00 (30%)".
 fn find_percent_claims(text: &str, price_ends: &[usize]) -> Vec<PercentClaim> {
     let mut claims = Vec::new();
-    for caps in PCT_OFF.captures_iter(text) {
+    // Each percentage pattern needs a `%`, and each fraction pattern "half", "third",
+    // "quarter" or a digit fraction: without them the searches are skipped.
+    let b = text.as_bytes();
+    let percent = b.contains(&b'%');
+    let half = contains_ignore_case(b, b"half");
+    let fraction = half
+        || b.contains(&b'/')
+        || contains_ignore_case(b, b"third")
+        || contains_ignore_case(b, b"quarter");
+    let search =
+        |on: bool, re: &'static Regex| on.then(|| re.captures_iter(text)).into_iter().flatten();
+    for caps in search(percent, &PCT_OFF) {
         let (Some(n), Some(kw)) = (caps.name("n"), caps.name("kw")) else {
             continue;
         };
@@ -1373,7 +1420,7 @@ fn find_percent_claims(text: &str, price_ends: &[usize]) -> Vec<PercentClaim> {
             });
         }
     }
-    for caps in PCT_SAVE.captures_iter(text) {
+    for caps in search(percent, &PCT_SAVE) {
         let Some(n) = caps.name("n") else { continue };
         let whole = caps.get(0).expect("group 0 always participates");
         if SAVE_NOT_PRICE.is_match(&text[whole.end()..]) {
@@ -1387,7 +1434,7 @@ fn find_percent_claims(text: &str, price_ends: &[usize]) -> Vec<PercentClaim> {
             });
         }
     }
-    for caps in PCT_MINUS.captures_iter(text) {
+    for caps in search(percent, &PCT_MINUS) {
         let (Some(m), Some(n)) = (caps.name("m"), caps.name("n")) else {
             continue;
         };
@@ -1400,7 +1447,11 @@ fn find_percent_claims(text: &str, price_ends: &[usize]) -> Vec<PercentClaim> {
             });
         }
     }
-    for m in HALF_PRICE.find_iter(text) {
+    for m in half
+        .then(|| HALF_PRICE.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         claims.push(PercentClaim {
             span: m.range(),
             percent: 50.0,
@@ -1408,7 +1459,7 @@ fn find_percent_claims(text: &str, price_ends: &[usize]) -> Vec<PercentClaim> {
         });
     }
 
-    for caps in FRACTION_OFF.captures_iter(text) {
+    for caps in search(fraction, &FRACTION_OFF) {
         let whole = caps.get(0).expect("group 0 always participates");
         let Some(fraction) = caps.name("f1").or_else(|| caps.name("f2")) else {
             continue;
@@ -1430,7 +1481,7 @@ fn find_percent_claims(text: &str, price_ends: &[usize]) -> Vec<PercentClaim> {
             exact: !hedged && !hedged_before(text, start),
         });
     }
-    for caps in PCT_AFTER_PRICE.captures_iter(text) {
+    for caps in search(percent, &PCT_AFTER_PRICE) {
         let (Some(n), whole) = (caps.name("n"), caps.get(0).expect("group 0 participates")) else {
             continue;
         };
