@@ -149,8 +149,8 @@ pub struct Engine {
     /// Every phrase of every rule and every literal prefix of every pattern,
     /// in one automaton: one pass over the prose finds them all.
     literals: LiteralSet,
-    /// The same without the prefixes of the set's patterns (which the set
-    /// search does not use), for [`Search::Set`]; built with the set.
+    /// The same without the prefixes and suffixes of the set's patterns
+    /// (the set search decides those patterns itself), for [`Search::Set`].
     set_literals: OnceLock<LiteralSet>,
     /// The strings and kinds `set_literals` is built from.
     set_literal_source: (Vec<String>, Vec<Literal>),
@@ -211,7 +211,7 @@ impl PatternSet {
             .configure(
                 hybrid::dfa::DFA::config()
                     .match_kind(MatchKind::All)
-                    .cache_capacity(2 * 1024 * 1024),
+                    .cache_capacity(4 * 1024 * 1024),
             )
             .syntax(
                 regex_automata::util::syntax::Config::new()
@@ -333,7 +333,9 @@ impl Engine {
         let set_literal_source = literal_list
             .iter()
             .zip(&literal_kinds)
-            .filter(|(_, kind)| !matches!(kind, Literal::Prefix(p) if in_set[*p]))
+            .filter(
+                |(_, kind)| !matches!(kind, Literal::Prefix(p) | Literal::Suffix(p) if in_set[*p]),
+            )
             .map(|(s, k)| (s.clone(), *k))
             .unzip();
         Engine {
@@ -473,7 +475,14 @@ impl Engine {
         let mut starts: Vec<(usize, usize)> = Vec::new();
         let mut hits = vec![0usize; self.patterns.len()];
         // Patterns whose suffix (if they need one) occurs on the page.
-        let mut possible: Vec<bool> = self.needs_suffix.iter().map(|n| !n || exhaustive).collect();
+        // (The set search decides its own patterns exactly: their suffixes
+        // are not in the set-mode automaton.)
+        let mut possible: Vec<bool> = self
+            .needs_suffix
+            .iter()
+            .zip(&self.in_set)
+            .map(|(&needs, &in_set)| !needs || exhaustive || (in_set && search == Search::Set))
+            .collect();
         let literals = match search {
             Search::Set => self.set_literals.get_or_init(|| {
                 let (list, kinds) = &self.set_literal_source;
