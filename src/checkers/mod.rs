@@ -128,13 +128,19 @@ fn prices(cx: &Context<'_>, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
         }
         // A table row is one unit (was and now sit in different cells), and so is a
         // short block ("Save 40%! Was £120, now £90."); longer prose goes by sentence.
-        let units: Vec<Range<usize>> = if block_text.contains(" | ") || block_text.len() <= 200 {
+        let units: Vec<Range<usize>> = if block_text.len() <= 200 || is_table_row(block_text) {
             vec![block.clone()]
         } else {
             view.sentences(b).to_vec()
         };
         for unit in units {
-            for found in price::check_unit(&prose.text[unit.clone()], &facts) {
+            // The block as a whole already passed the quick test.
+            let found = if unit == block {
+                price::check_unit_in_full(&prose.text[unit.clone()], &facts)
+            } else {
+                price::check_unit(&prose.text[unit.clone()], &facts)
+            };
+            for found in found {
                 let (checker, detail) = match found.issue {
                     price::PriceIssue::Arithmetic {
                         claimed_percent,
@@ -197,6 +203,12 @@ fn prices(cx: &Context<'_>, view: &mut ProseView<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// `text.contains(" | ")`, by a memchr for the bar first.
+fn is_table_row(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.contains(&b'|') && b.windows(3).any(|w| w == b" | ")
 }
 
 /// True when a claim names its former price with a cue ("was £80", "RRP £49").
@@ -594,6 +606,7 @@ mod tests {
     fn byte_searches_agree_with_the_plain_ones() {
         let pieces = [
             "half", "HALF", "Hal", "f", "h", "H", "x", " ", "0", "9", "/", ":", "é", "’", "hALf",
+            "quarter", "QUARTER", "third", "tHiRd", "save", "SAVE", "off", "Off", "price", "PRICE",
         ];
         let mut seed = 0x1234_5678_9abc_def1_u64;
         for _ in 0..20_000 {
@@ -605,11 +618,13 @@ mod tests {
                 text.push_str(pieces[(seed >> 8) as usize % pieces.len()]);
             }
             let b = text.as_bytes();
-            assert_eq!(
-                price::contains_ignore_case(b, b"half"),
-                text.to_ascii_lowercase().contains("half"),
-                "{text:?}"
-            );
+            for word in ["half", "alf", "quarter", "third", "save", "off", "price"] {
+                assert_eq!(
+                    price::contains_ignore_case(b, word.as_bytes()),
+                    text.to_ascii_lowercase().contains(word),
+                    "{word} in {text:?}"
+                );
+            }
             assert_eq!(
                 price::has_ascii_digit(b),
                 text.bytes().any(|c| c.is_ascii_digit()),

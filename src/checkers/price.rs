@@ -125,8 +125,9 @@ pub fn check_unit(text: &str, facts: &PriceFacts) -> Vec<PriceFinding> {
     check_unit_in_full(text, facts)
 }
 
-/// `check_unit` without the quick test that skips units with nothing to find.
-fn check_unit_in_full(text: &str, facts: &PriceFacts) -> Vec<PriceFinding> {
+/// `check_unit` without the quick test that skips units with nothing to find, for a
+/// caller that has run `worth_checking` on the unit already.
+pub(crate) fn check_unit_in_full(text: &str, facts: &PriceFacts) -> Vec<PriceFinding> {
     let mut prices = find_price_tokens(text);
     let mut price_ends: Vec<usize> = prices.iter().map(|p| p.claim_span.end).collect();
     price_ends.sort_unstable();
@@ -266,16 +267,18 @@ pub fn worth_checking(text: &str) -> bool {
                     || ((i == 0 || !is_word_byte(b[i - 1])) && reference_cue_before(b, i))
             }
             b'A'..=b'Z' | b'a'..=b'z' => {
-                let word: &[u8] = match c | 0x20 {
-                    b'h' => b"half",
-                    b't' => b"third",
-                    b'q' => b"quarter",
-                    _ => b"",
+                // Each fraction word is looked for at its rarest letter.
+                let (word, back): (&[u8], usize) = match c | 0x20 {
+                    b'f' => (b"half", 3),
+                    b'd' => (b"third", 4),
+                    b'q' => (b"quarter", 0),
+                    _ => (b"", 0),
                 };
                 // A fraction is a claim only with "save" before it or "off"/"price" after
                 // it ("save a third", "1/3 off", "half price"), not in "plan the quarter".
                 (!word.is_empty()
-                    && starts_with_ignore_case(&b[i..], word)
+                    && i >= back
+                    && starts_with_ignore_case(&b[i - back..], word)
                     && [b"save".as_slice(), b"off", b"price"]
                         .iter()
                         .any(|w| contains_ignore_case(b, w)))
@@ -322,7 +325,7 @@ static QUICK_BYTES: [bool; 256] = {
         let b = c as u8;
         table[c] = matches!(
             b,
-            b'%' | b'$' | b'/' | b'0'..=b'9' | b'A'..=b'Z' | b'h' | b't' | b'q' | 0xC2 | 0xC5 | 0xE2
+            b'%' | b'$' | b'/' | b'0'..=b'9' | b'A'..=b'Z' | b'f' | b'd' | b'q' | 0xC2 | 0xC5 | 0xE2
         );
         c += 1;
     }
@@ -349,18 +352,23 @@ pub(crate) fn has_ascii_digit(text: &[u8]) -> bool {
 /// `text.to_ascii_lowercase()` contains `word` (lower-case ASCII letters). Chunks of eight
 /// bytes with no byte that could be `word[0]` are passed over whole.
 pub(crate) fn contains_ignore_case(text: &[u8], word: &[u8]) -> bool {
-    let Some(&first) = word.first() else {
+    // Look for the word's rarest letter first ("f" of "half", "q" of "quarter").
+    const RAREST_FIRST: &[u8] = b"qzjxkvbpgwyfmculdhrsnioate";
+    let rarity = |c: &u8| RAREST_FIRST.iter().position(|r| r == c).unwrap_or(0);
+    let Some((k, &anchor)) = word.iter().enumerate().min_by_key(|(_, c)| rarity(c)) else {
         return true;
     };
-    let target = LOW_BITS * u64::from(first);
+    let target = LOW_BITS * u64::from(anchor);
+    // Whether the word starts `k` bytes before `i`.
     let found_at = |i: usize| {
-        text.get(i..i + word.len())
+        i.checked_sub(k)
+            .and_then(|start| text.get(start..start + word.len()))
             .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
     let mut start = 0;
     while start + 8 <= text.len() {
         let chunk: [u8; 8] = text[start..start + 8].try_into().expect("eight bytes");
-        // Bytes equal to `first` once the 0x20 (case) bit is set become zero.
+        // Bytes equal to `anchor` once the 0x20 (case) bit is set become zero.
         let x = (u64::from_le_bytes(chunk) | (LOW_BITS * 0x20)) ^ target;
         if x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS != 0 && (start..start + 8).any(found_at) {
             return true;
@@ -812,6 +820,21 @@ fn prefix_cue(text: &str, start: usize, floor: usize) -> Option<(PrefixCue, usiz
     while !text.is_char_boundary(lo) {
         lo += 1;
     }
+    // Every cue ends in a letter or "." ("reg."), and only filler stands between it and
+    // the price: past the filler punctuation, anything else rules a cue out.
+    let b = text.as_bytes();
+    let mut p = start;
+    while p > 0
+        && matches!(
+            b[p - 1],
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b':' | b';' | b',' | b'(' | b'=' | b'-'
+        )
+    {
+        p -= 1;
+    }
+    if p == 0 || !could_end_a_word(b[p - 1]) {
+        return None;
+    }
     let caps = PREFIX_CUE.captures_at(&text[..start], lo)?;
     let kinds = [
         ("former", PrefixCue::Former),
@@ -825,6 +848,30 @@ fn prefix_cue(text: &str, start: usize, floor: usize) -> Option<(PrefixCue, usiz
     kinds
         .iter()
         .find_map(|(name, kind)| caps.name(name).map(|m| (*kind, m.start())))
+}
+
+/// Whether `c` may be the last byte of a cue word: an ASCII letter, the "." of "reg.", or
+/// part of a non-ASCII character (`ſ` matches "s" case-insensitively).
+fn could_end_a_word(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'.' || c >= 0x80
+}
+
+/// Whether `text` starts, after ASCII spaces (and with `paren`, an optional "(" and more
+/// spaces), with a byte that may begin a word: an ASCII letter or a non-ASCII character.
+/// The suffix and comparative cues all start that way.
+fn starts_with_word_after(text: &[u8], paren: bool) -> bool {
+    let skip = |mut i: usize| {
+        while i < text.len() && matches!(text[i], b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            i += 1;
+        }
+        i
+    };
+    let mut i = skip(0);
+    if paren && text.get(i) == Some(&b'(') {
+        i = skip(i + 1);
+    }
+    text.get(i)
+        .is_some_and(|&c| c.is_ascii_alphabetic() || c >= 0x80)
 }
 
 /// Words after an amount that make it a difference between prices.
@@ -855,6 +902,10 @@ fn suffix_cue(text: &str, end: usize, ceiling: usize) -> Option<(SuffixCue, usiz
         hi -= 1;
     }
     if hi < end {
+        return None;
+    }
+    // Every suffix cue is a word after spaces and at most one "(".
+    if !starts_with_word_after(&text.as_bytes()[end..hi], true) {
         return None;
     }
     let caps = SUFFIX_CUE.captures(&text[end..hi])?;
@@ -956,7 +1007,8 @@ fn find_price_tokens(text: &str) -> Vec<PriceToken> {
 fn money_token(text: &str, m: MoneyMatch, floor: usize, ceiling: usize) -> PriceToken {
     let prefix = prefix_cue(text, m.span.start, floor);
     let suffix = suffix_cue(text, m.span.end, ceiling);
-    let comparative = COMPARATIVE_AFTER.is_match(&text[m.span.end..]);
+    let comparative = starts_with_word_after(&text.as_bytes()[m.span.end..], false)
+        && COMPARATIVE_AFTER.is_match(&text[m.span.end..]);
     let strong_suffix = matches!(suffix, Some((SuffixCue::Off | SuffixCue::External, _)));
     // (role, whether the prefix cue is part of the claim, whether the suffix cue is)
     let (role, with_prefix, with_suffix) = match (suffix.map(|s| s.0), prefix.map(|p| p.0)) {
@@ -1000,6 +1052,19 @@ fn money_token(text: &str, m: MoneyMatch, floor: usize, ceiling: usize) -> Price
 
 fn bare_token(text: &str, span: Range<usize>, floor: usize) -> Option<PriceToken> {
     let raw = &text[span.clone()];
+    // `BARE_CUE` needs a cue word (ending in a letter, or "reg.") right before the number,
+    // past spaces and colons; without one the other tests need not run.
+    let b = text.as_bytes();
+    let mut p = span.start;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b':') {
+        p -= 1;
+    }
+    if p > 0 && b[p - 1] == b'.' {
+        p -= 1;
+    }
+    if p == 0 || !could_end_a_word(b[p - 1]) {
+        return None;
+    }
     if !BARE_FOLLOW.is_match(&text[span.end..]) {
         return None;
     }
@@ -1197,7 +1262,7 @@ fn pair_prices(text: &str, tokens: &mut [PriceToken], has_reduction_claim: bool)
     // Bare numbers only count inside a pair, and only in a unit that is about prices or
     // when they are written with cents ("was 79.99, now 59.99"): "our team was 12, now 40"
     // is no price claim.
-    let context = PRICE_CONTEXT.is_match(text);
+    let context = !pairs.is_empty() && PRICE_CONTEXT.is_match(text);
     pairs.retain(|p| {
         let reference = p
             .reference
