@@ -16,6 +16,8 @@
 #   CLAIMLINT_BENCH_CORPUS  where corpora are generated and cached
 #                           (default: $CARGO_TARGET_DIR or target, /bench-corpus)
 #   CLAIMLINT_BIN           a claimlint binary to measure instead of building one
+#   CLAIMLINT_BASELINE_BIN  an older claimlint binary to time side by side
+#                           (before/after ratios from the same run)
 #   BENCH_RUNS              hyperfine runs per command (default 10)
 #   BENCH_SIZES             corpora to run (default "10000 1000")
 # Needs python3. Installs hyperfine and ripgrep with apt-get when missing and
@@ -88,9 +90,10 @@ else
 fi
 echo "bench: $("$bin" --version 2>/dev/null || echo claimlint) at $bin; $(nproc) cores; $(uptime | sed 's/.*load/load/')"
 
-cl_cmd() { # corpus path, output file
-    echo "$bin check $1 --isolated --format json --output $2 --today $today --fail-on never --quiet"
+cl_cmd() { # corpus path, output file[, binary]
+    echo "${3:-$bin} check $1 --isolated --format json --output $2 --today $today --fail-on never --quiet"
 }
+baseline="${CLAIMLINT_BASELINE_BIN:-}"
 rg_cmd() { echo "rg -i -w -n --column -o -f $phrases $1"; }
 cat_cmd() { echo "find $1/ -name '*.md' -exec cat {} +"; }
 
@@ -128,14 +131,19 @@ rss_mb() { # command -> peak RSS in MB
 for n in $sizes; do
     dir="$corpora/c$n"
     set -- claimlint "$(cl_cmd "$dir" "$results/c$n.json")"
+    if [ -n "$baseline" ]; then set -- "$@" baseline "$(cl_cmd "$dir" "$results/c$n-baseline.json" "$baseline")"; fi
     [ "$have_rg" -eq 1 ] && set -- "$@" ripgrep "$(rg_cmd "$dir")"
     set -- "$@" cat "$(cat_cmd "$dir")"
     echo "bench: $n files" >&2
     measure "$results/time-c$n.tsv" "$@"
     echo "claimlint	$(rss_mb "$(cl_cmd "$dir" /tmp/claimlint-bench-rss.json)")" >"$results/rss-c$n.tsv"
+    if [ -n "$baseline" ]; then
+        echo "baseline	$(rss_mb "$(cl_cmd "$dir" /tmp/claimlint-bench-rss.json "$baseline")")" >>"$results/rss-c$n.tsv"
+    fi
 done
 echo "bench: one 5 KB page" >&2
 set -- claimlint "$(cl_cmd "$single/page.md" "$results/one.json")"
+if [ -n "$baseline" ]; then set -- "$@" baseline "$(cl_cmd "$single/page.md" "$results/one-baseline.json" "$baseline")"; fi
 [ "$have_rg" -eq 1 ] && set -- "$@" ripgrep "$(rg_cmd "$single/page.md")"
 measure "$results/time-one.tsv" "$@"
 
@@ -167,7 +175,9 @@ print()
 print("| tool | " + " | ".join(f"{int(n):,} files" for n in sizes) + " | one 5 KB file |")
 print("|---|" + "---|" * (len(sizes) + 1))
 one = load("time-one.tsv")
-for tool in ["claimlint", "ripgrep", "cat"]:
+for tool in ["claimlint", "baseline", "ripgrep", "cat"]:
+    if tool == "baseline" and not any("baseline" in load(f"time-c{n}.tsv") for n in sizes):
+        continue
     cells = []
     for n in sizes:
         t = load(f"time-c{n}.tsv").get(tool)
@@ -175,8 +185,10 @@ for tool in ["claimlint", "ripgrep", "cat"]:
     o = one.get(tool)
     cells.append(f"{o * 1000:.1f} ms" if o is not None else "—")
     print(f"| {tool} | " + " | ".join(cells) + " |")
-print("| claimlint peak RSS | " + " | ".join(
-    f"{load(f'rss-c{n}.tsv').get('claimlint', float('nan')):.1f} MB" for n in sizes) + " | |")
+for tool in ["claimlint", "baseline"]:
+    if any(tool in load(f"rss-c{n}.tsv") for n in sizes):
+        print(f"| {tool} peak RSS | " + " | ".join(
+            f"{load(f'rss-c{n}.tsv').get(tool, float('nan')):.1f} MB" for n in sizes) + " | |")
 print()
 def check(label, ok, text):
     global fails
@@ -191,6 +203,12 @@ for n in sizes:
     if n == "1000" and "claimlint" in t:
         x = 17.0 / t["claimlint"]
         check("1000 files, speed-up over write-good's published 17 s", x >= 300, f"{x:.0f}x (target >= 300x, i.e. <= 57 ms)")
+for n in sizes:
+    t = load(f"time-c{n}.tsv")
+    if "baseline" in t and "claimlint" in t:
+        print(f"     {n} files: baseline / claimlint = {t['baseline'] / t['claimlint']:.2f}x")
+if "baseline" in one and "claimlint" in one:
+    print(f"     one file: baseline / claimlint = {one['baseline'] / one['claimlint']:.2f}x")
 if "claimlint" in one:
     check("one 5 KB file, whole process", one["claimlint"] <= 0.010, f"{one['claimlint'] * 1000:.1f} ms (target <= 10 ms)")
 rss = [load(f"rss-c{n}.tsv").get("claimlint") for n in sizes]
