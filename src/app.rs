@@ -344,6 +344,10 @@ pub fn check(
         paths.into_iter().partition(|p| p.as_os_str() == "-");
     let discovered = walk::discover(&fs_paths, &session.walk)?;
     let mut unreadable = discovered.unreadable;
+    session
+        .linter
+        .engine
+        .plan(discovered.files.len() + stdin_paths.len().min(1));
 
     let diagnostics = Mutex::new(Vec::new());
     let notes = Mutex::new(Vec::new());
