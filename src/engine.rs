@@ -150,8 +150,9 @@ enum Literal {
 /// All active rules, compiled.
 pub struct Engine {
     rules: Vec<Rule>,
-    /// Every phrase of every rule and every literal prefix of every pattern,
-    /// in one automaton: one pass over the prose finds them all.
+    /// Every phrase of every rule and the literal prefixes and (specific)
+    /// suffixes of every pattern, in one automaton: one pass over the prose
+    /// finds them all.
     literals: LiteralSet,
     /// The same without the prefixes and suffixes of the set's patterns
     /// (the set search decides those patterns itself), for [`Search::Set`].

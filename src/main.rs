@@ -681,6 +681,24 @@ impl<W: Write> Write for Tracked<W> {
 /// A path that is a device or a pipe (`/dev/stdout`, a FIFO) is written in
 /// place: renaming over it would replace the device with a plain file. A
 /// symlink is followed, so the link stays and its target gets the report.
+/// Writes the report into `file` through a buffer and hands the file back.
+/// A failed write names `path`; a report that failed to render names itself.
+fn write_report(
+    file: std::fs::File,
+    path: &Path,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<std::fs::File, Error> {
+    let mut out = Tracked::new(std::io::BufWriter::new(file));
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if out.failed => Err(Error::io(path, e)),
+        Err(e) => Err(Error::io("<report>", e)),
+        Ok(()) => out
+            .inner
+            .into_inner()
+            .map_err(|e| Error::io(path, e.into_error())),
+    }
+}
+
 fn write_atomically_with(
     path: &Path,
     write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
@@ -693,12 +711,7 @@ fn write_atomically_with(
             .write(true)
             .open(path)
             .map_err(|e| Error::io(path, e))?;
-        let mut out = Tracked::new(std::io::BufWriter::new(file));
-        return match write(&mut out).and_then(|()| out.flush()) {
-            Err(e) if out.failed => Err(Error::io(path, e)),
-            Err(e) => Err(Error::io("<report>", e)),
-            Ok(()) => Ok(()),
-        };
+        return write_report(file, path, write).map(drop);
     }
     let resolved;
     let path = match std::fs::symlink_metadata(path) {
@@ -719,19 +732,11 @@ fn write_atomically_with(
     let tmp = dir.join(format!(".{name}.claimlint-{}.tmp", std::process::id()));
     let result = std::fs::File::create(&tmp)
         .map_err(|e| Error::io(path, e))
+        .and_then(|file| write_report(file, path, write))
         .and_then(|file| {
-            let mut out = Tracked::new(std::io::BufWriter::new(file));
-            match write(&mut out).and_then(|()| out.flush()) {
-                Err(e) if out.failed => Err(Error::io(path, e)),
-                Err(e) => Err(Error::io("<report>", e)),
-                Ok(()) => out
-                    .inner
-                    .into_inner()
-                    .map_err(|e| e.into_error())
-                    .and_then(|f| f.sync_all())
-                    .and_then(|()| std::fs::rename(&tmp, path))
-                    .map_err(|e| Error::io(path, e)),
-            }
+            file.sync_all()
+                .and_then(|()| std::fs::rename(&tmp, path))
+                .map_err(|e| Error::io(path, e))
         });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

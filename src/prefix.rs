@@ -157,13 +157,16 @@ fn has_case(c: char) -> bool {
     c.is_alphabetic() || c.to_lowercase().ne([c]) || c.to_uppercase().ne([c])
 }
 
-/// True when anchoring a pattern on `prefixes` pays: each prefix hit costs
-/// one anchored try, so prefixes that occur all over ordinary prose (a digit,
-/// `$`, "the ", "from") would mean hundreds of tries per page. Patterns whose
-/// prefixes fail this test go into the engine's pattern set instead, which
-/// reads a page once for all of them.
-pub fn selective(prefixes: &[String]) -> bool {
-    prefixes.iter().all(|p| {
+/// True when `literals` are rare enough in prose to be worth looking for.
+///
+/// For prefixes: each hit costs one anchored try, so prefixes that occur all
+/// over ordinary prose (a digit, `$`, "the ", "from") would mean hundreds of
+/// tries per page; patterns whose prefixes fail this test go into the
+/// engine's pattern set instead, which reads a page once for all of them.
+/// For suffixes: a page without any of them skips the pattern, which only
+/// pays when they are not on every page.
+pub fn selective(literals: &[String]) -> bool {
+    literals.iter().all(|p| {
         let word = p.trim_matches(|c: char| !c.is_alphanumeric());
         word.len() >= 3 && !COMMON_WORDS.contains(&word)
     })

@@ -311,6 +311,21 @@ fn front_matter_edge_cases_are_reported_and_the_rest_is_linted() {
     }
 }
 
+/// `check --isolated --no-default-rules --rules PACK a.md` in `dir`, bounded to a minute.
+fn check_with_pack(dir: &Path, pack: &str) -> Output {
+    run_bounded(
+        bin(dir).args([
+            "check",
+            "--isolated",
+            "--no-default-rules",
+            "--rules",
+            pack,
+            "a.md",
+        ]),
+        Duration::from_secs(60),
+    )
+}
+
 // ------------------------------------------------- rule packs and configs
 
 const RULE_HEAD: &str = "rules:\n  - id: user/x\n    category: hype\n    severity: info\n    message: m\n    help: h\n    references: [r]\n";
@@ -329,17 +344,7 @@ fn oversized_user_regexes_are_refused_not_compiled() {
             let name = format!("big{i}-{key}.yaml");
             let text = format!("{RULE_HEAD}    phrases: [plain]\n    {key}: ['{pattern}']\n");
             write(dir.path(), &name, text);
-            let out = run_bounded(
-                bin(dir.path()).args([
-                    "check",
-                    "--isolated",
-                    "--no-default-rules",
-                    "--rules",
-                    &name,
-                    "a.md",
-                ]),
-                Duration::from_secs(60),
-            );
+            let out = check_with_pack(dir.path(), &name);
             let err = stderr(&out);
             assert_eq!(out.status.code(), Some(2), "{name}: {err}");
             assert!(err.contains(&format!("{name}:9:")), "{name}: {err}");
@@ -355,17 +360,7 @@ fn oversized_user_regexes_are_refused_not_compiled() {
         huge[0]
     );
     write(dir.path(), "unless.yaml", text);
-    let out = run_bounded(
-        bin(dir.path()).args([
-            "check",
-            "--isolated",
-            "--no-default-rules",
-            "--rules",
-            "unless.yaml",
-            "a.md",
-        ]),
-        Duration::from_secs(60),
-    );
+    let out = check_with_pack(dir.path(), "unless.yaml");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("unless.yaml:10:"), "{}", stderr(&out));
 }
@@ -402,17 +397,7 @@ fn broken_packs_and_configs_are_exit_two_with_a_position() {
     ];
     for (name, text, location) in packs {
         write(dir.path(), name, text);
-        let out = run_bounded(
-            bin(dir.path()).args([
-                "check",
-                "--isolated",
-                "--no-default-rules",
-                "--rules",
-                name,
-                "a.md",
-            ]),
-            Duration::from_secs(60),
-        );
+        let out = check_with_pack(dir.path(), name);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
         assert!(

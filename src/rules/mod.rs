@@ -819,35 +819,14 @@ pub fn load(selection: &PackSelection) -> Result<Vec<Rule>, Error> {
         }
         Ok(())
     };
-    let embedded: Vec<&EmbeddedPack> = EMBEDDED_PACKS.iter().filter(|p| wanted(p.pack)).collect();
-    let load_one = |p: &&EmbeddedPack| load_embedded(p, selection.jurisdiction);
-    // Parsing the YAML is most of loading: two threads take every other file.
-    let loaded: Vec<Result<Vec<Rule>, FileError>> =
-        if embedded.len() < 4 || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
-            embedded.iter().map(load_one).collect()
-        } else {
-            std::thread::scope(|scope| {
-                let odd = scope.spawn(|| {
-                    embedded
-                        .iter()
-                        .skip(1)
-                        .step_by(2)
-                        .map(load_one)
-                        .collect::<Vec<_>>()
-                });
-                let even: Vec<_> = embedded.iter().step_by(2).map(load_one).collect();
-                let odd = odd.join().expect("pack loading does not panic");
-                let mut odd = odd.into_iter();
-                let mut out = Vec::with_capacity(embedded.len());
-                for e in even {
-                    out.push(e);
-                    out.extend(odd.next());
-                }
-                out
-            })
-        };
-    for (pack, batch) in embedded.iter().zip(loaded) {
-        add(batch?, pack.path, pack.text)?;
+    // Bundled packs come pre-parsed as JSON (see build.rs): loading them is
+    // cheap enough to do in order, on this thread.
+    for pack in EMBEDDED_PACKS.iter().filter(|p| wanted(p.pack)) {
+        add(
+            load_embedded(pack, selection.jurisdiction)?,
+            pack.path,
+            pack.text,
+        )?;
     }
     for root in &selection.extra {
         for file in pack_files(root)? {
