@@ -165,8 +165,8 @@ pub struct Engine {
     /// Patterns with no literal prefix (indexes into `patterns`).
     unfiltered: Vec<usize>,
     /// Patterns whose prefixes are too common to anchor on
-    /// ([`crate::prefix::selective`]), and the unfiltered ones: once a run has
-    /// checked [`SET_AFTER_DOCS`] documents, the set below says which of them
+    /// ([`crate::prefix::selective`]), and the unfiltered ones: in runs of
+    /// [`SET_AFTER_DOCS`] documents or more, the set below says which of them
     /// match a document at all, in one pass.
     set_members: Vec<usize>,
     in_set: Vec<bool>,
@@ -516,9 +516,6 @@ impl Engine {
                         continue;
                     }
                     Literal::Prefix(pattern) => {
-                        if search == Search::Set && self.in_set[pattern] {
-                            continue;
-                        }
                         hits[pattern] += 1;
                         if hits[pattern] <= MAX_ANCHORED_TRIES {
                             starts.push((pattern, m.start()));
@@ -595,13 +592,13 @@ impl Engine {
                     push(pattern, m);
                 }
             }
-        } else if search == Search::Set && self.set_members.iter().any(|&i| possible[i]) {
+        } else if search == Search::Set {
             let mut wanted = vec![false; self.patterns.len()];
             let decided = self
                 .pattern_set()
                 .is_some_and(|set| set.mark(text, &self.set_members, &mut wanted));
             for &index in &self.set_members {
-                if !possible[index] || (decided && !wanted[index]) {
+                if decided && !wanted[index] {
                     continue;
                 }
                 let pattern = &self.patterns[index];
