@@ -7,7 +7,10 @@
 //!   and embedded again as JSON, which loads several times faster;
 //! - the literal prefixes and suffixes of every bundled pattern
 //!   (`src/prefix.rs`) are worked out and embedded as a table the engine
-//!   looks patterns up in.
+//!   looks patterns up in;
+//! - every bundled regex (patterns, exceptions, `nearby` lists) is compiled
+//!   to forward and reverse NFAs (`src/rules/prebuilt.rs`), embedded so the
+//!   binary rebuilds them instead of compiling them.
 //!
 //! A pack that does not parse here is embedded as YAML only: the binary then
 //! reports the error with its position, as for any pack.
@@ -16,6 +19,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+#[allow(dead_code)]
+#[path = "src/rules/prebuilt.rs"]
+mod prebuilt;
 #[allow(dead_code)]
 #[path = "src/prefix.rs"]
 mod prefix;
@@ -44,6 +50,7 @@ fn main() {
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/prefix.rs");
     println!("cargo:rerun-if-changed=src/rules/schema.rs");
+    println!("cargo:rerun-if-changed=src/rules/prebuilt.rs");
     let mut files = Vec::new();
     collect(&rules, &mut files);
     files.sort();
@@ -51,6 +58,8 @@ fn main() {
     // Pattern source -> its prefixes and suffixes (None: no usable set).
     type Literals = (Option<Vec<String>>, Option<Vec<String>>);
     let mut literals: BTreeMap<String, Literals> = BTreeMap::new();
+    // Every regex source the loader builds from the bundled packs.
+    let mut regexes: std::collections::BTreeSet<String> = Default::default();
     for (n, file) in files.iter().enumerate() {
         let rel = file.strip_prefix(&root).expect("below the manifest dir");
         let rel_str = rel.to_string_lossy().replace('\\', "/");
@@ -66,6 +75,22 @@ fn main() {
         let json = match &parsed {
             Some(parsed) => {
                 for rule in &parsed.rules {
+                    regexes.extend(rule.patterns.iter().cloned());
+                    regexes.extend(
+                        rule.exceptions
+                            .iter()
+                            .map(|e| schema::any_of(std::slice::from_ref(e))),
+                    );
+                    for nearby in [
+                        rule.when.as_ref().map(|w| &w.nearby),
+                        rule.unless.as_ref().map(|u| &u.nearby),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .filter(|list| !list.is_empty())
+                    {
+                        regexes.insert(schema::any_of(nearby));
+                    }
                     for pattern in &rule.patterns {
                         literals.entry(pattern.clone()).or_insert_with(|| {
                             (
@@ -108,5 +133,56 @@ fn main() {
         .expect("writing to a String");
     }
     code.push_str("];\n");
+    prebuild(&regexes, &out_dir, &mut code);
     std::fs::write(out_dir.join("embedded_packs.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// Compiles each regex forward and reverse, checks that its encoding decodes
+/// to the same NFA, and embeds the encodings: one blob plus a table sorted by
+/// source of `(source, forward offset, forward length, reverse offset,
+/// reverse length)`. A regex that does not compile (a user error the binary
+/// reports) or that the encoding does not carry is left out, and is compiled
+/// at run time instead.
+fn prebuild(regexes: &std::collections::BTreeSet<String>, out_dir: &Path, code: &mut String) {
+    let mut blob = Vec::new();
+    code.push_str(
+        "\n/// Bundled regexes compiled at build time (see `rules::prebuilt`), sorted by source.\n\
+         pub static PREBUILT_NFAS: &[PrebuiltNfa] = &[\n",
+    );
+    for source in regexes {
+        let pattern = prefix::ascii_classes(source);
+        let mut spans = Vec::new();
+        for reverse in [false, true] {
+            let Some(nfa) = prebuilt::compile(&pattern, reverse) else {
+                break;
+            };
+            let Some(bytes) = prebuilt::encode(&nfa) else {
+                break;
+            };
+            let decoded = prebuilt::decode(&bytes).expect("an encoded NFA decodes");
+            assert_eq!(
+                format!("{decoded:?}"),
+                format!("{nfa:?}"),
+                "the prebuilt NFA of {source:?} differs from the compiled one"
+            );
+            spans.push((blob.len(), bytes.len()));
+            blob.extend_from_slice(&bytes);
+        }
+        if let [(fwd, fwd_len), (rev, rev_len)] = spans[..] {
+            writeln!(
+                code,
+                "    ({source:?}, {fwd}, {fwd_len}, {rev}, {rev_len}),"
+            )
+            .expect("writing to a String");
+        }
+    }
+    code.push_str("];\n");
+    let path = out_dir.join("prebuilt_nfas.bin");
+    std::fs::write(&path, &blob).expect("OUT_DIR is writable");
+    writeln!(
+        code,
+        "static PREBUILT_BLOB: &[u8] = include_bytes!({:?});",
+        path.display().to_string()
+    )
+    .expect("writing to a String");
 }

@@ -568,7 +568,7 @@ impl Engine {
             let len = starts[group..].partition_point(|s| s.0 == index);
             let pattern = &self.patterns[index];
             if hits[index] > MAX_ANCHORED_TRIES {
-                for m in pattern.regex.find_iter(text) {
+                for m in pattern.regex.find_all(text) {
                     push(pattern, m);
                 }
             } else {
@@ -588,7 +588,7 @@ impl Engine {
         }
         if exhaustive {
             for pattern in &self.patterns {
-                for m in pattern.regex.find_iter(text) {
+                for m in pattern.regex.find_all(text) {
                     push(pattern, m);
                 }
             }
@@ -602,7 +602,7 @@ impl Engine {
                     continue;
                 }
                 let pattern = &self.patterns[index];
-                for m in pattern.regex.find_iter(text) {
+                for m in pattern.regex.find_all(text) {
                     push(pattern, m);
                 }
             }
@@ -612,7 +612,7 @@ impl Engine {
                     continue;
                 }
                 let pattern = &self.patterns[index];
-                for m in pattern.regex.find_iter(text) {
+                for m in pattern.regex.find_all(text) {
                     push(pattern, m);
                 }
             }
@@ -753,7 +753,8 @@ impl<'a> ProseView<'a> {
         let text = &self.prose.text;
         let matches = self.exception_matches.entry(key).or_insert_with(|| {
             exceptions
-                .find_iter(&text[block.clone()])
+                .find_all(&text[block.clone()])
+                .into_iter()
                 .map(|m| block.start + m.start()..block.start + m.end())
                 .collect()
         });

@@ -7,6 +7,7 @@
 // by value in the error costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
+pub mod prebuilt;
 pub mod schema;
 
 use std::collections::HashSet;
@@ -42,6 +43,25 @@ type BundledLiterals = (
     Option<&'static [&'static str]>,
     Option<&'static [&'static str]>,
 );
+
+/// One row of the table `build.rs` writes: a bundled regex, then the offset
+/// and length in `PREBUILT_BLOB` of its forward and of its reverse NFA.
+type PrebuiltNfa = (&'static str, usize, usize, usize, usize);
+
+/// The NFA `build.rs` compiled for a bundled regex source, forward or
+/// reverse, or None for a regex that is not bundled.
+fn prebuilt_nfa(source: &str, reverse: bool) -> Option<thompson::NFA> {
+    let i = PREBUILT_NFAS
+        .binary_search_by(|row| row.0.cmp(source))
+        .ok()?;
+    let (_, fwd, fwd_len, rev, rev_len) = PREBUILT_NFAS[i];
+    let (at, len) = if reverse {
+        (rev, rev_len)
+    } else {
+        (fwd, fwd_len)
+    };
+    prebuilt::decode(PREBUILT_BLOB.get(at..at + len)?)
+}
 
 /// A pattern's literal prefixes and suffixes (see [`crate::prefix`]).
 pub type Literals = (Option<Vec<String>>, Option<Vec<String>>);
@@ -194,17 +214,21 @@ impl Checker {
 /// Bundled packs are compiled in full by the test suite; user packs are
 /// compiled in full when loaded. So the first use cannot fail.
 ///
-/// Two compiled forms, each built only when first needed, with the same
-/// matches as [`user_regex`]:
+/// Compiled forms, each built only when first needed, with the same matches
+/// as [`user_regex`]:
 /// - a forward lazy DFA ([`Forward`]), which answers "is there a match" and
-///   "where does the match starting here end": one NFA to build;
-/// - a lean [`meta::Regex`] (see [`runtime_regex`]) for finding every match,
-///   which also needs a reverse NFA to find where matches start.
+///   "where does the match starting here end";
+/// - for finding every match, a bundled regex adds a reverse lazy DFA
+///   ([`Both`]); both come from NFAs compiled at build time
+///   ([`prebuilt`]), so a bundled regex is never compiled at run time;
+/// - a user regex finds every match with a lean [`meta::Regex`] (see
+///   [`runtime_regex`]).
 #[derive(Debug)]
 pub struct LazyRegex {
     pub source: String,
     cell: OnceLock<meta::Regex>,
     forward: OnceLock<Option<Forward>>,
+    both: OnceLock<Option<Both>>,
 }
 
 impl Clone for LazyRegex {
@@ -212,6 +236,9 @@ impl Clone for LazyRegex {
         LazyRegex::new(self.source.clone())
     }
 }
+
+/// Cache capacity of each lazy DFA a rule regex runs on.
+const LAZY_DFA_CACHE: usize = 2 * 1024 * 1024;
 
 /// A forward-only lazy DFA with a pool of search caches.
 #[derive(Debug)]
@@ -222,16 +249,18 @@ struct Forward {
 
 impl Forward {
     fn new(pattern: &str) -> Option<Forward> {
-        let dfa = hybrid::dfa::DFA::builder()
-            .syntax(runtime_syntax())
-            .thompson(
-                thompson::Config::new()
-                    .nfa_size_limit(Some(2 * 1024 * 1024))
-                    .which_captures(thompson::WhichCaptures::None),
-            )
-            .configure(hybrid::dfa::DFA::config().cache_capacity(2 * 1024 * 1024))
-            .build(&ascii_classes(pattern))
-            .ok()?;
+        let builder = hybrid::dfa::DFA::builder()
+            .configure(hybrid::dfa::DFA::config().cache_capacity(LAZY_DFA_CACHE))
+            .clone();
+        let dfa = match prebuilt_nfa(pattern, false) {
+            Some(nfa) => builder.build_from_nfa(nfa),
+            None => builder
+                .clone()
+                .syntax(prebuilt::syntax_config())
+                .thompson(prebuilt::thompson_config(false))
+                .build(&ascii_classes(pattern)),
+        }
+        .ok()?;
         Some(Forward {
             dfa,
             caches: Mutex::new(Vec::new()),
@@ -254,12 +283,64 @@ impl Forward {
     }
 }
 
+/// Forward and reverse lazy DFAs over a bundled regex's prebuilt NFAs: finds
+/// every match (leftmost-first, as [`meta::Regex`] does) with no compiling.
+#[derive(Debug)]
+struct Both {
+    regex: hybrid::regex::Regex,
+    caches: Mutex<Vec<hybrid::regex::Cache>>,
+}
+
+impl Both {
+    fn new(forward: &Forward, source: &str) -> Option<Both> {
+        let reverse = hybrid::dfa::DFA::builder()
+            .configure(
+                hybrid::dfa::DFA::config()
+                    .cache_capacity(LAZY_DFA_CACHE)
+                    .prefilter(None)
+                    .specialize_start_states(false)
+                    .match_kind(regex_automata::MatchKind::All),
+            )
+            .build_from_nfa(prebuilt_nfa(source, true)?)
+            .ok()?;
+        Some(Both {
+            regex: hybrid::regex::Builder::new().build_from_dfas(forward.dfa.clone(), reverse),
+            caches: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Every match in `text`, or Err when a DFA gave up.
+    fn find_all(&self, text: &str) -> Result<Vec<regex_automata::Match>, ()> {
+        let mut cache = self
+            .caches
+            .lock()
+            .map_err(|_| ())?
+            .pop()
+            .unwrap_or_else(|| self.regex.create_cache());
+        let mut searcher =
+            regex_automata::util::iter::Searcher::new(regex_automata::Input::new(text));
+        let mut found = Vec::new();
+        let outcome = loop {
+            match searcher.try_advance(|input| self.regex.try_search(&mut cache, input)) {
+                Ok(Some(m)) => found.push(m),
+                Ok(None) => break Ok(found),
+                Err(_) => break Err(()),
+            }
+        };
+        if let Ok(mut caches) = self.caches.lock() {
+            caches.push(cache);
+        }
+        outcome
+    }
+}
+
 impl LazyRegex {
     pub fn new(source: String) -> LazyRegex {
         LazyRegex {
             source,
             cell: OnceLock::new(),
             forward: OnceLock::new(),
+            both: OnceLock::new(),
         }
     }
 
@@ -276,6 +357,12 @@ impl LazyRegex {
             .as_ref()
     }
 
+    fn both(&self) -> Option<&Both> {
+        self.both
+            .get_or_init(|| Both::new(self.forward()?, &self.source))
+            .as_ref()
+    }
+
     pub fn is_match(&self, text: &str) -> bool {
         let input = regex_automata::Input::new(text).earliest(true);
         match self.forward().map(|f| f.search(&input)) {
@@ -284,8 +371,18 @@ impl LazyRegex {
         }
     }
 
-    pub fn find_iter<'r, 't>(&'r self, text: &'t str) -> meta::FindMatches<'r, 't> {
-        self.get().find_iter(text)
+    /// Every match in `text`, leftmost-first and not overlapping, in order.
+    ///
+    /// Asks the forward DFA first: most texts a rule searches hold no match,
+    /// and then the reverse automaton is never built.
+    pub fn find_all(&self, text: &str) -> Vec<regex_automata::Match> {
+        if !self.is_match(text) {
+            return Vec::new();
+        }
+        match self.both().map(|b| b.find_all(text)) {
+            Some(Ok(found)) => found,
+            _ => self.get().find_iter(text).collect(),
+        }
     }
 
     /// The match that starts exactly at `start` (the leftmost-first one), if
@@ -375,7 +472,7 @@ pub fn user_regex(pattern: &str) -> Result<Regex, regex::Error> {
 /// save on the short texts (one block or sentence) rules search.
 pub fn runtime_regex(pattern: &str) -> Result<meta::Regex, regex_automata::meta::BuildError> {
     meta::Regex::builder()
-        .syntax(runtime_syntax())
+        .syntax(prebuilt::syntax_config())
         .configure(
             meta::Config::new()
                 .nfa_size_limit(Some(2 * 1024 * 1024))
@@ -386,13 +483,6 @@ pub fn runtime_regex(pattern: &str) -> Result<meta::Regex, regex_automata::meta:
                 .which_captures(thompson::WhichCaptures::Implicit),
         )
         .build(&ascii_classes(pattern))
-}
-
-/// The syntax options of [`user_regex`]: case-insensitive, `^`/`$` at line ends.
-fn runtime_syntax() -> regex_automata::util::syntax::Config {
-    regex_automata::util::syntax::Config::new()
-        .case_insensitive(true)
-        .multi_line(true)
 }
 
 /// A built-in pattern compiled with the ASCII classes of [`ascii_classes`]
@@ -610,11 +700,7 @@ fn compile_rule(
         for p in list {
             check(p)?;
         }
-        let joined = list
-            .iter()
-            .map(|p| format!("(?:{p})"))
-            .collect::<Vec<_>>()
-            .join("|");
+        let joined = schema::any_of(list);
         if thorough {
             user_regex(&joined).map_err(|e| bad_regex(path, text, at, &spec.id, &list[0], &e))?;
         }
@@ -910,10 +996,47 @@ mod tests {
                         if let Err(e) = runtime_regex(source) {
                             panic!("{}: {source}: {e}", rule.id);
                         }
+                        // build.rs named it as the loader does, so it is
+                        // never compiled at run time.
+                        for reverse in [false, true] {
+                            assert!(
+                                prebuilt_nfa(source, reverse).is_some(),
+                                "{}: no prebuilt NFA for {source}",
+                                rule.id
+                            );
+                        }
                     }
                 }
             }
         }
+    }
+
+    #[test]
+    fn prebuilt_regexes_match_as_compiled_ones() {
+        let text = "Not certified. Save 20% off today only; save  $5 — ends SUNDAY.";
+        for (source, ..) in PREBUILT_NFAS.iter().step_by(7) {
+            let prebuilt = LazyRegex::new(source.to_string());
+            let compiled = runtime_regex(source).expect("bundled regexes compile");
+            let expected: Vec<_> = compiled.find_iter(text).collect();
+            assert_eq!(prebuilt.find_all(text), expected, "{source}");
+            assert_eq!(prebuilt.is_match(text), compiled.is_match(text), "{source}");
+        }
+    }
+
+    #[test]
+    fn damaged_prebuilt_bytes_are_refused() {
+        let nfa = prebuilt::compile(r"\bsave (?:\d+%|[$£€]\d)", false).expect("compiles");
+        let bytes = prebuilt::encode(&nfa).expect("encodes");
+        assert_eq!(
+            format!("{:?}", prebuilt::decode(&bytes).expect("decodes")),
+            format!("{nfa:?}")
+        );
+        for cut in 0..bytes.len() {
+            assert!(prebuilt::decode(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+        let mut junk = bytes.clone();
+        junk.push(0);
+        assert!(prebuilt::decode(&junk).is_none());
     }
 
     #[test]

@@ -84,3 +84,13 @@ pub struct ExamplesSpec {
     #[serde(default)]
     pub good: Vec<String>,
 }
+
+/// One regex matching any of `list`: how a rule's `nearby` list (and each
+/// exception, alone) is compiled. Shared with `build.rs`, which prebuilds
+/// these regexes and must name them exactly as the loader does.
+pub fn any_of(list: &[String]) -> String {
+    list.iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
