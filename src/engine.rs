@@ -18,6 +18,7 @@ use regex_automata::{MatchKind, hybrid};
 use crate::checkers;
 use crate::date::Date;
 use crate::facts::Facts;
+use crate::literal_table::LiteralTable;
 use crate::prefix::{prefix_literals, suffix_literals};
 use crate::rules::{Checker, Context, Jurisdiction, LazyRegex, Rule, Scope};
 use crate::sentences;
@@ -178,29 +179,53 @@ pub struct Engine {
     pub settings: Settings,
 }
 
-/// Literal strings in one automaton, and what each stands for.
+/// Literal strings, and what each stands for.
 struct LiteralSet {
-    ac: Option<AhoCorasick>,
+    finder: LiteralFinder,
     kinds: Vec<Literal>,
 }
 
+/// How a [`LiteralSet`] finds its literals.
+enum LiteralFinder {
+    /// A hash table: built in a fraction of an automaton's time, so
+    /// runs of a few pages (the pre-commit case) do not pay for one.
+    Table(LiteralTable),
+    /// An Aho-Corasick DFA: costly to build, repaid by faster scans once a
+    /// run has many pages.
+    Automaton(AhoCorasick),
+}
+
 impl LiteralSet {
-    /// `dfa` builds a full DFA: several times the build cost of the default
-    /// NFA, repaid by faster scans once a run has many pages.
-    fn new(list: &[String], kinds: Vec<Literal>, dfa: bool) -> LiteralSet {
-        let ac = (!list.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(aho_corasick::MatchKind::Standard)
-                .kind(Some(if dfa {
-                    aho_corasick::AhoCorasickKind::DFA
-                } else {
-                    aho_corasick::AhoCorasickKind::NoncontiguousNFA
-                }))
-                .build(list)
-                .expect("phrases were validated when the pack was loaded")
-        });
-        LiteralSet { ac, kinds }
+    fn new(list: &[String], kinds: Vec<Literal>, automaton: bool) -> LiteralSet {
+        let finder = if automaton {
+            LiteralFinder::Automaton(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(list)
+                    .expect("phrases were validated when the pack was loaded"),
+            )
+        } else {
+            LiteralFinder::Table(LiteralTable::new(list))
+        };
+        LiteralSet { finder, kinds }
+    }
+
+    /// Calls `found(literal, start, end)` for every occurrence of every
+    /// literal in `text`, overlapping ones included.
+    fn for_each_match(&self, text: &str, found: impl FnMut(usize, usize, usize)) {
+        let mut found = found;
+        match &self.finder {
+            LiteralFinder::Table(table) => {
+                table.for_each_match(text.as_bytes(), &mut Vec::new(), found)
+            }
+            LiteralFinder::Automaton(ac) => {
+                for m in ac.find_overlapping_iter(text) {
+                    found(m.pattern().as_usize(), m.start(), m.end());
+                }
+            }
+        }
     }
 }
 
@@ -508,39 +533,32 @@ impl Engine {
             }),
             _ => &self.literals,
         };
-        if let Some(ac) = &literals.ac {
-            for m in ac.find_overlapping_iter(text) {
-                let owner = match literals.kinds[m.pattern().as_usize()] {
-                    Literal::Suffix(pattern) => {
-                        possible[pattern] = true;
-                        continue;
-                    }
-                    Literal::Prefix(pattern) => {
-                        hits[pattern] += 1;
-                        if hits[pattern] <= MAX_ANCHORED_TRIES {
-                            starts.push((pattern, m.start()));
-                        }
-                        continue;
-                    }
-                    Literal::Phrase(owner) => owner,
-                };
-                if owner.word_start
-                    && text[..m.start()]
-                        .chars()
-                        .next_back()
-                        .is_some_and(is_word_char)
-                {
-                    continue;
+        literals.for_each_match(text, |literal, start, end| {
+            let owner = match literals.kinds[literal] {
+                Literal::Suffix(pattern) => {
+                    possible[pattern] = true;
+                    return;
                 }
-                if owner.word_end && text[m.end()..].chars().next().is_some_and(is_word_char) {
-                    continue;
+                Literal::Prefix(pattern) => {
+                    hits[pattern] += 1;
+                    if hits[pattern] <= MAX_ANCHORED_TRIES {
+                        starts.push((pattern, start));
+                    }
+                    return;
                 }
-                out.push(Candidate {
-                    rule: owner.rule,
-                    prose: m.start()..m.end(),
-                });
+                Literal::Phrase(owner) => owner,
+            };
+            if owner.word_start && text[..start].chars().next_back().is_some_and(is_word_char) {
+                return;
             }
-        }
+            if owner.word_end && text[end..].chars().next().is_some_and(is_word_char) {
+                return;
+            }
+            out.push(Candidate {
+                rule: owner.rule,
+                prose: start..end,
+            });
+        });
         let mut push = |pattern: &Pattern, m: regex_automata::Match| {
             if m.is_empty() || text[m.range()].contains(crate::source::prose::BLOCK_SEPARATOR) {
                 return;

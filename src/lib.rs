@@ -21,6 +21,7 @@ pub mod error;
 pub mod examples;
 pub mod facts;
 pub mod lint;
+pub mod literal_table;
 pub mod lsp;
 pub mod prefix;
 pub mod report;
