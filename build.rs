@@ -5,9 +5,9 @@
 //! Start-up work that depends only on the bundled packs is done here, once:
 //! - each pack is parsed from YAML with the same schema types the binary uses
 //!   and embedded again as JSON, which loads several times faster;
-//! - the literal prefixes and suffixes of every bundled pattern
+//! - the literal prefixes and suffixes of every bundled regex
 //!   (`src/prefix.rs`) are worked out and embedded as a table the engine
-//!   looks patterns up in;
+//!   looks regexes up in;
 //! - every bundled regex (patterns, exceptions, `nearby` lists) is compiled
 //!   to forward and reverse NFAs (`src/rules/prebuilt.rs`), embedded so the
 //!   binary rebuilds them instead of compiling them.
@@ -55,7 +55,7 @@ fn main() {
     collect(&rules, &mut files);
     files.sort();
     let mut code = String::from("pub static EMBEDDED_PACKS: &[EmbeddedPack] = &[\n");
-    // Pattern source -> its prefixes and suffixes (None: no usable set).
+    // Regex source -> its prefixes and suffixes (None: no usable set).
     type Literals = (Option<Vec<String>>, Option<Vec<String>>);
     let mut literals: BTreeMap<String, Literals> = BTreeMap::new();
     // Every regex source the loader builds from the bundled packs.
@@ -91,14 +91,6 @@ fn main() {
                     {
                         regexes.insert(schema::any_of(nearby));
                     }
-                    for pattern in &rule.patterns {
-                        literals.entry(pattern.clone()).or_insert_with(|| {
-                            (
-                                prefix::prefix_literals(pattern),
-                                prefix::suffix_literals(pattern),
-                            )
-                        });
-                    }
                 }
                 let json_path = out_dir.join(format!("pack{n}.json"));
                 let json = serde_json::to_string(parsed).expect("the schema serialises");
@@ -115,8 +107,17 @@ fn main() {
         .expect("writing to a String");
     }
     code.push_str("];\n\n");
+    for regex in &regexes {
+        literals.insert(
+            regex.clone(),
+            (
+                prefix::prefix_literals(regex),
+                prefix::suffix_literals(regex),
+            ),
+        );
+    }
     code.push_str(
-        "/// The literal prefixes and suffixes of every bundled pattern, sorted by pattern.\n\
+        "/// The literal prefixes and suffixes of every bundled regex, sorted by source.\n\
          pub static BUNDLED_LITERALS: &[BundledLiterals] = &[\n",
     );
     let list = |l: &Option<Vec<String>>| match l {

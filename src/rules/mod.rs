@@ -44,6 +44,15 @@ type BundledLiterals = (
     Option<&'static [&'static str]>,
 );
 
+/// The literal prefixes `build.rs` worked out for a bundled regex (every
+/// match starts with one of them, ASCII case folded), or None.
+fn bundled_prefixes(source: &str) -> Option<&'static [&'static str]> {
+    let i = BUNDLED_LITERALS
+        .binary_search_by(|(p, _, _)| (*p).cmp(source))
+        .ok()?;
+    BUNDLED_LITERALS[i].1
+}
+
 /// One row of the table `build.rs` writes: a bundled regex, then the offset
 /// and length in `PREBUILT_BLOB` of its forward and of its reverse NFA.
 type PrebuiltNfa = (&'static str, usize, usize, usize, usize);
@@ -364,6 +373,13 @@ impl LazyRegex {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
+        // Until the regex is built, a text without any of its literal
+        // prefixes is answered without building it: in a small run most
+        // exceptions and conditions are asked once or twice, never match,
+        // and would cost more to build than to rule out.
+        if self.forward.get().is_none() && !may_match(&self.source, text) {
+            return false;
+        }
         let input = regex_automata::Input::new(text).earliest(true);
         match self.forward().map(|f| f.search(&input)) {
             Some(Ok(found)) => found.is_some(),
@@ -396,6 +412,18 @@ impl LazyRegex {
             _ => self.get().search(&input),
         }
     }
+}
+
+/// False when a bundled regex cannot match `text`: none of its literal
+/// prefixes occurs there.
+fn may_match(source: &str, text: &str) -> bool {
+    let Some(prefixes) = bundled_prefixes(source).filter(|p| !p.is_empty()) else {
+        return true;
+    };
+    let lowered = text.to_ascii_lowercase();
+    prefixes
+        .iter()
+        .any(|p| memchr::memmem::find(lowered.as_bytes(), p.as_bytes()).is_some())
 }
 
 /// A regex and the scope it is looked for in.
