@@ -20,6 +20,7 @@ pub mod engine;
 pub mod error;
 pub mod examples;
 pub mod facts;
+pub mod lean_regex;
 pub mod lint;
 pub mod literal_table;
 pub mod lsp;

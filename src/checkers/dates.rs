@@ -6,7 +6,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::lean_regex::Regex;
 
 use crate::rules::ascii_regex;
 

@@ -10,7 +10,7 @@ pub mod price;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::lean_regex::Regex;
 
 use crate::engine::{Engine, Finding, ProseView};
 use crate::facts::Facts;

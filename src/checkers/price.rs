@@ -33,7 +33,7 @@
 //! length: matching is done by the `regex` crate, which guarantees that, and every
 //! look-around here is anchored beside a match and stops within a few words.
 
-use regex::{Captures, Regex};
+use crate::lean_regex::{Captures, Regex};
 
 use crate::rules::ascii_regex;
 use std::ops::Range;

@@ -514,9 +514,12 @@ pub fn runtime_regex(pattern: &str) -> Result<meta::Regex, regex_automata::meta:
 }
 
 /// A built-in pattern compiled with the ASCII classes of [`ascii_classes`]
-/// (checkers use it for the same speed reason as rule patterns).
-pub fn ascii_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    Regex::new(&ascii_classes(pattern))
+/// (checkers use it for the same speed reason as rule patterns), as a
+/// [`crate::lean_regex::Regex`]: no literal prefilter, cheap to compile.
+pub fn ascii_regex(
+    pattern: &str,
+) -> Result<crate::lean_regex::Regex, Box<regex_automata::meta::BuildError>> {
+    crate::lean_regex::Regex::new(&ascii_classes(pattern))
 }
 
 /// Loads one pack from its text. `path` names it in errors.
