@@ -158,8 +158,9 @@ pub struct Engine {
     /// The same without the prefixes and suffixes of the set's patterns
     /// (the set search decides those patterns itself), for [`Search::Set`].
     set_literals: OnceLock<LiteralSet>,
-    /// The strings and kinds `set_literals` is built from.
-    set_literal_source: (Vec<String>, Vec<Literal>),
+    /// The strings of `literals` (its `kinds` say what each stands for);
+    /// `set_literals` is built from them when a run first needs it.
+    literal_list: Vec<String>,
     patterns: Vec<Pattern>,
     /// Patterns that need one of their suffixes on the page.
     needs_suffix: Vec<bool>,
@@ -196,7 +197,7 @@ enum LiteralFinder {
 }
 
 impl LiteralSet {
-    fn new(list: &[String], kinds: Vec<Literal>, automaton: bool) -> LiteralSet {
+    fn new<S: AsRef<[u8]>>(list: &[S], kinds: Vec<Literal>, automaton: bool) -> LiteralSet {
         let finder = if automaton {
             LiteralFinder::Automaton(
                 AhoCorasickBuilder::new()
@@ -365,19 +366,11 @@ impl Engine {
         for &i in &set_members {
             in_set[i] = true;
         }
-        let set_literal_source = literal_list
-            .iter()
-            .zip(&literal_kinds)
-            .filter(
-                |(_, kind)| !matches!(kind, Literal::Prefix(p) | Literal::Suffix(p) if in_set[*p]),
-            )
-            .map(|(s, k)| (s.clone(), *k))
-            .unzip();
         Engine {
             rules,
             literals: LiteralSet::new(&literal_list, literal_kinds, false),
             set_literals: OnceLock::new(),
-            set_literal_source,
+            literal_list,
             patterns,
             in_set,
             needs_suffix,
@@ -528,8 +521,16 @@ impl Engine {
             .collect();
         let literals = match search {
             Search::Set => self.set_literals.get_or_init(|| {
-                let (list, kinds) = &self.set_literal_source;
-                LiteralSet::new(list, kinds.clone(), true)
+                let (list, kinds): (Vec<&str>, Vec<Literal>) = self
+                    .literal_list
+                    .iter()
+                    .zip(&self.literals.kinds)
+                    .filter(|(_, kind)| {
+                        !matches!(kind, Literal::Prefix(p) | Literal::Suffix(p) if self.in_set[*p])
+                    })
+                    .map(|(s, k)| (s.as_str(), *k))
+                    .unzip();
+                LiteralSet::new(&list, kinds, true)
             }),
             _ => &self.literals,
         };

@@ -236,8 +236,10 @@ impl Checker {
 pub struct LazyRegex {
     pub source: String,
     cell: OnceLock<meta::Regex>,
-    forward: OnceLock<Option<Forward>>,
-    both: OnceLock<Option<Both>>,
+    // Boxed: the lazy DFAs are large (1-2 KB) and most regexes never build
+    // them, so a run with hundreds of rules stays small and quick to set up.
+    forward: OnceLock<Option<Box<Forward>>>,
+    both: OnceLock<Option<Box<Both>>>,
 }
 
 impl Clone for LazyRegex {
@@ -362,14 +364,14 @@ impl LazyRegex {
 
     fn forward(&self) -> Option<&Forward> {
         self.forward
-            .get_or_init(|| Forward::new(&self.source))
-            .as_ref()
+            .get_or_init(|| Forward::new(&self.source).map(Box::new))
+            .as_deref()
     }
 
     fn both(&self) -> Option<&Both> {
         self.both
-            .get_or_init(|| Both::new(self.forward()?, &self.source))
-            .as_ref()
+            .get_or_init(|| Both::new(self.forward()?, &self.source).map(Box::new))
+            .as_deref()
     }
 
     pub fn is_match(&self, text: &str) -> bool {
