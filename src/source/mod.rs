@@ -269,8 +269,13 @@ fn url_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         )
         .expect("a fixed, valid regex")
     });
-    // Cheap test first: most text has no URL at all.
-    let maybe = text.contains("://") || text.contains("www.") || text.contains('@');
+    // Cheap test first, one pass: most text has no URL at all.
+    let bytes = text.as_bytes();
+    let maybe = memchr::memchr3_iter(b':', b'@', b'.', bytes).any(|i| match bytes[i] {
+        b'@' => true,
+        b':' => bytes[i + 1..].starts_with(b"//"),
+        _ => i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www"),
+    });
     maybe
         .then(|| URL.find_iter(text).map(|m| m.range()))
         .into_iter()
@@ -280,6 +285,22 @@ fn url_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_and_addresses_are_found_in_any_case() {
+        let text =
+            "See WWW.Shop.com/best-deal, https://x.io/free or deals@shop.com. No: 3:30, e.g. www";
+        let found: Vec<&str> = url_spans(text).map(|r| &text[r]).collect();
+        assert_eq!(
+            found,
+            [
+                "WWW.Shop.com/best-deal",
+                "https://x.io/free",
+                "deals@shop.com"
+            ]
+        );
+        assert_eq!(url_spans("Best price: 10.5 at noon. ").count(), 0);
+    }
 
     #[test]
     fn yaml_front_matter() {

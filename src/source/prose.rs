@@ -175,7 +175,7 @@ impl ProseBuilder {
         // Line breaks and tabs become spaces (one byte for one byte, so the
         // run maps one to one); the rest is copied in whole stretches.
         let mut rest = text;
-        while let Some(i) = rest.find(['\n', '\r', '\t']) {
+        while let Some(i) = memchr::memchr3(b'\n', b'\r', b'\t', rest.as_bytes()) {
             self.prose.text.push_str(&rest[..i]);
             self.prose.text.push(' ');
             rest = &rest[i + 1..];
