@@ -6,6 +6,7 @@
 //! checkers then decide which candidates become findings. Nothing here is
 //! compiled per file, and nothing here knows about output or suppression.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -160,7 +161,7 @@ pub struct Engine {
     set_literals: OnceLock<LiteralSet>,
     /// The strings of `literals` (its `kinds` say what each stands for);
     /// `set_literals` is built from them when a run first needs it.
-    literal_list: Vec<String>,
+    literal_list: Vec<Cow<'static, str>>,
     patterns: Vec<Pattern>,
     /// Patterns that need one of their suffixes on the page.
     needs_suffix: Vec<bool>,
@@ -197,18 +198,19 @@ enum LiteralFinder {
 }
 
 impl LiteralSet {
-    fn new<S: AsRef<[u8]>>(list: &[S], kinds: Vec<Literal>, automaton: bool) -> LiteralSet {
+    fn new<S: AsRef<str>>(list: &[S], kinds: Vec<Literal>, automaton: bool) -> LiteralSet {
+        let list: Vec<&[u8]> = list.iter().map(|s| s.as_ref().as_bytes()).collect();
         let finder = if automaton {
             LiteralFinder::Automaton(
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(aho_corasick::MatchKind::Standard)
                     .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(list)
+                    .build(&list)
                     .expect("phrases were validated when the pack was loaded"),
             )
         } else {
-            LiteralFinder::Table(LiteralTable::new(list))
+            LiteralFinder::Table(LiteralTable::new(&list))
         };
         LiteralSet { finder, kinds }
     }
@@ -303,7 +305,7 @@ impl Engine {
     /// Compiles `rules` (already filtered and with final severities).
     pub fn new(rules: Vec<Rule>, settings: Settings) -> Engine {
         let rules: Vec<Rule> = rules.into_iter().filter(|r| !r.off).collect();
-        let mut literal_list: Vec<String> = Vec::new();
+        let mut literal_list: Vec<Cow<'static, str>> = Vec::new();
         let mut literal_kinds = Vec::new();
         let mut patterns = Vec::new();
         let mut unfiltered = Vec::new();
@@ -323,7 +325,7 @@ impl Engine {
                         word_start: variant.chars().next().is_some_and(is_word_char),
                         word_end: variant.chars().next_back().is_some_and(is_word_char),
                     };
-                    literal_list.push(variant);
+                    literal_list.push(variant.into());
                     literal_kinds.push(Literal::Phrase(owner));
                 }
             }
@@ -528,7 +530,7 @@ impl Engine {
                     .filter(|(_, kind)| {
                         !matches!(kind, Literal::Prefix(p) | Literal::Suffix(p) if self.in_set[*p])
                     })
-                    .map(|(s, k)| (s.as_str(), *k))
+                    .map(|(s, k)| (s.as_ref(), *k))
                     .unzip();
                 LiteralSet::new(&list, kinds, true)
             }),
@@ -885,7 +887,13 @@ fn all_literals(sources: &[&str]) -> Vec<crate::rules::Literals> {
         .map(|p| crate::rules::bundled_literals(p))
         .collect();
     let missing: Vec<usize> = (0..sources.len()).filter(|&i| out[i].is_none()).collect();
-    let read = |i: &usize| (prefix_literals(sources[*i]), suffix_literals(sources[*i]));
+    let owned = |list: Option<Vec<String>>| list.map(|l| l.into_iter().map(Cow::Owned).collect());
+    let read = |i: &usize| {
+        (
+            owned(prefix_literals(sources[*i])),
+            owned(suffix_literals(sources[*i])),
+        )
+    };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
     let found: Vec<crate::rules::Literals> = if threads < 2 || missing.len() < 32 {
         missing.iter().map(read).collect()

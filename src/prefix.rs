@@ -165,9 +165,9 @@ fn has_case(c: char) -> bool {
 /// engine's pattern set instead, which reads a page once for all of them.
 /// For suffixes: a page without any of them skips the pattern, which only
 /// pays when they are not on every page.
-pub fn selective(literals: &[String]) -> bool {
+pub fn selective<S: AsRef<str>>(literals: &[S]) -> bool {
     literals.iter().all(|p| {
-        let word = p.trim_matches(|c: char| !c.is_alphanumeric());
+        let word = p.as_ref().trim_matches(|c: char| !c.is_alphanumeric());
         word.len() >= 3 && COMMON_WORDS.binary_search(&word).is_err()
     })
 }

@@ -73,7 +73,12 @@ fn prebuilt_nfa(source: &str, reverse: bool) -> Option<thompson::NFA> {
 }
 
 /// A pattern's literal prefixes and suffixes (see [`crate::prefix`]).
-pub type Literals = (Option<Vec<String>>, Option<Vec<String>>);
+/// Borrowed from the build-time table for bundled patterns (no copies at
+/// start-up), owned for user patterns.
+pub type Literals = (
+    Option<Vec<std::borrow::Cow<'static, str>>>,
+    Option<Vec<std::borrow::Cow<'static, str>>>,
+);
 
 /// The literal prefixes and suffixes `build.rs` worked out for a bundled
 /// pattern, or None for a pattern that is not bundled.
@@ -81,9 +86,10 @@ pub fn bundled_literals(pattern: &str) -> Option<Literals> {
     let i = BUNDLED_LITERALS
         .binary_search_by(|(p, _, _)| (*p).cmp(pattern))
         .ok()?;
-    let owned = |list: Option<&[&str]>| list.map(|l| l.iter().map(|s| s.to_string()).collect());
+    let borrowed =
+        |list: Option<&'static [&'static str]>| list.map(|l| l.iter().map(|&s| s.into()).collect());
     let (_, prefixes, suffixes) = BUNDLED_LITERALS[i];
-    Some((owned(prefixes), owned(suffixes)))
+    Some((borrowed(prefixes), borrowed(suffixes)))
 }
 
 /// The bundled pack that is on by default.
