@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use crate::lean_regex::Regex;
 
-use crate::rules::ascii_regex;
+use super::{checker_regex, patterns};
 
 /// A date the copy gives as an offer's end.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,27 +26,7 @@ impl StatedDate {
     }
 }
 
-const MONTHS: &str = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
-
-static END_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    // Not "by", "before" or a bare "to": those introduce delivery deadlines
-    // ("order by 15 December") and the far end of ranges ("9 to 11 April").
-    let cue = r"(?:until|till|til|through|thru|ends?|ending|expires?|expiring|closes?|closing|valid (?:until|through|to|till)|offer runs (?:to|until))";
-    let weekday = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?";
-    let time = r"(?:(?:midnight|noon|\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2})\s*(?:[A-Z]{2,4}\s*)?(?:on\s+)?,?\s*)?";
-    let dmy = format!(
-        r"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTHS})\.?,?(?:\s+(?P<y1>20\d\d))?"
-    );
-    let mdy = format!(
-        r"(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>20\d\d))?"
-    );
-    let iso = r"(?P<y3>20\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)";
-    let slash = r"(?P<a4>\d{1,2})/(?P<b4>\d{1,2})(?:/(?P<y4>(?:20)?\d\d))?\b";
-    ascii_regex(&format!(
-        r"(?i)\b{cue}\s+(?:(?:the\s+)?end of\s+)?(?:on\s+)?{time}{weekday}(?:the\s+)?(?P<date>{dmy}|{mdy}|{iso}|{slash})"
-    ))
-    .expect("a fixed, valid regex")
-});
+static END_DATE: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::end_date()));
 
 fn month_number(name: &str) -> Option<u8> {
     let lower = name.to_ascii_lowercase();

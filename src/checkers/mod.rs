@@ -5,6 +5,7 @@
 //! the prose, the front matter and the facts; they never print or suppress.
 
 pub mod dates;
+pub mod patterns;
 pub mod price;
 
 use std::ops::Range;
@@ -24,6 +25,11 @@ pub struct Context<'a> {
     pub text: &'a str,
     pub doc: &'a Document,
     pub facts: &'a Facts,
+}
+
+/// Compiles one of the built-in patterns of [`patterns`].
+pub(crate) fn checker_regex(pattern: &str) -> Regex {
+    ascii_regex(pattern).expect("built-in patterns compile: a unit test compiles every one")
 }
 
 /// Runs one checker for rule `rule`, appending findings.
@@ -213,10 +219,7 @@ fn is_table_row(text: &str) -> bool {
 
 /// True when a claim names its former price with a cue ("was £80", "RRP £49").
 fn mentions_reference(claim: &str) -> bool {
-    static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        ascii_regex(r"(?i)\b(?:was|were|previously|originally|usually|regular(?:ly)?|reg\.?|normally|rrp|msrp|list price|compare at|instead of|before)\b")
-            .expect("a fixed, valid regex")
-    });
+    static CUE: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::cue()));
     CUE.is_match(claim) && !price::find_prices(claim).is_empty()
 }
 
@@ -274,22 +277,14 @@ fn offer_date_mismatch(
 }
 
 /// An asterisked or daggered claim ("FREE*", "$9.99†").
-static MARKED_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)(?:\b(?:free|gift|bonus|complimentary|no cost|on us)|[$£€]\s?0(?:\.00)?\b|\$\d[\d,.]*|£\d[\d,.]*|€\d[\d,.]*|\b\d+\s?%\s?off|\bfrom)\s?(\*+|†|‡)")
-        .expect("a fixed, valid regex")
-});
+static MARKED_CLAIM: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::marked_claim()));
 
 /// Words that make a footnote a condition on the offer.
-static CONDITION_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)\b(?:with (?:any |every |a |an )?(?:purchase|order|subscription|contract)|when you (?:buy|spend|order|sign|subscribe)|orders? (?:over|above|of)|spend(?:ing)? (?:over|at least)|minimum|min\.|subscription|contract|requires?|required|only|new (?:customers?|members?|subscribers?)|excludes?|excluding|plus|shipping|handling|postage|p&p|fee|charge|terms|conditions|applies|apply|valid|eligible|renews?|auto-?renew|billed|after|purchased?|buy|bought|plan|sign[- ]?up|register)\b")
-        .expect("a fixed, valid regex")
-});
+static CONDITION_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| checker_regex(&patterns::condition_words()));
 
 /// The default claim vocabulary of the free footnote rule.
-static FREE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)\b(?:free|gift|bonus|complimentary|no cost|on us)\b|[$£€]\s?0(?:\.00)?\b")
-        .expect("a fixed, valid regex")
-});
+static FREE_WORDS: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::free_words()));
 
 fn footnote_conditions(
     cx: &Context<'_>,
@@ -357,16 +352,8 @@ fn footnote_block<'t>(cx: &Context<'t>, block: Range<usize>) -> Option<&'static 
     }
 }
 
-static SELLER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)\b(?:we|we're|we’re|we've|we’ve|we'll|we’ll|our|ours|us|ourselves)\b")
-        .expect("a fixed, valid regex")
-});
-static BUYER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(
-        r"(?i)\b(?:you|you're|you’re|you've|you’ve|you'll|you’ll|your|yours|yourself|yourselves)\b",
-    )
-    .expect("a fixed, valid regex")
-});
+static SELLER_WORDS: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::seller_words()));
+static BUYER_WORDS: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::buyer_words()));
 
 /// The seller's and the reader's words in a text, as `SELLER_WORDS` (less the capital
 /// "US") and `BUYER_WORDS` find them.
@@ -508,6 +495,13 @@ fn front_matter_invalid(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_built_in_pattern_compiles() {
+        for pattern in patterns::all() {
+            assert!(ascii_regex(&pattern).is_ok(), "{pattern}");
+        }
+    }
 
     #[test]
     fn word_count_is_split_whitespace() {

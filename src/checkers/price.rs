@@ -35,7 +35,8 @@
 
 use crate::lean_regex::{Captures, Regex};
 
-use crate::rules::ascii_regex;
+use super::checker_regex;
+use super::patterns::{self, ISO};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -569,20 +570,7 @@ struct MoneyMatch {
     has_decimals: bool,
 }
 
-/// The number inside a price. Thousands groups use `,` `.` or a no-break space; the
-/// decimal part has one or two digits; `.-` / `,-` mean "and no cents". Three digits after
-/// the only separator are read as thousands (`€1.299`), since prices don't have three
-/// decimals.
-const NUM: &str = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:[\u{a0}\u{202f}]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?:[.,]-)?";
-
-const ISO: &str = "USD|GBP|EUR|CAD|AUD|NZD|CHF|JPY|SEK|NOK|DKK|PLN|CZK|INR|HKD|SGD|ZAR|MXN|BRL|CNY";
-
-static MONEY: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(&format!(
-        r"(?P<sym>\b(?:US|CA|C|AU|A|NZ|HK)\$|\$|£|€|¥|₹)\s?(?P<n1>{NUM})|\b(?P<iso>{ISO})\s?(?P<n2>{NUM})|(?P<n3>{NUM})\s?(?P<suf>€|£|\$|\b(?:{ISO})\b)|\b(?P<pence>\d{{1,2}})p\b|\b(?P<cents>\d{{1,2}})¢"
-    ))
-    .expect("the money pattern is a constant and compiles")
-});
+static MONEY: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::money()));
 
 fn scan_money(text: &str) -> Vec<MoneyMatch> {
     let mut found = Vec::new();
@@ -768,39 +756,16 @@ struct PriceToken {
 const CUE_WINDOW: usize = 64;
 const SUFFIX_WINDOW: usize = 40;
 
-/// Words that may stand between a cue and its price without changing the meaning:
-/// "originally priced at $80", "now only $50", "RRP of £50".
-const FILLER: &str =
-    r"(?:[\s:;,(=\-–—]|\b(?:only|just|a|an|the|our|its|priced|price|prices|at|is|of|for)\b)*";
+static PREFIX_CUE: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::prefix_cue()));
 
-static PREFIX_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(&format!(
-        r"(?i)\b(?:(?P<former>was|were|previously|formerly|originally|regular(?:ly)?(?:\s+price)?|reg\b\.?|usually|normally|before|(?:reduced|marked\s+down|down|cut|slashed)\s+from|old\s+price|full\s+price|instead\s+of|(?:prior|previous)\s+price|lowest\s+price\s+(?:in|over|during|of)\s+the\s+(?:last|past|previous|prior|preceding)\s+\d{{1,3}}\s+days)|(?P<external>rrp|msrp|srp|list\s+price|compare\s+at|compared?\s+to|retail\s+(?:value|price)|recommended\s+retail\s+price|manufacturer'?s\s+suggested\s+retail\s+price|price\s+elsewhere|elsewhere|(?:typically|normally|usually)\s+sells\s+for)|(?P<inexact>starting\s+(?:at|from)|starts?\s+(?:at|from)|as\s+low\s+as|from)|(?P<save_inexact>save\s+(?:up\s+to|as\s+much\s+as)|savings?\s+of\s+up\s+to|save\s+(?:an?\s+)?(?:extra|additional|further|another))|(?P<save>(?:you\s+)?save(?:\s+(?:over|more\s+than|at\s+least))?|(?:a\s+)?savings?(?:\s+of)?|discount\s+of)|(?P<hedge>up\s+to|as\s+much\s+as|(?:an?\s+)?(?:extra|additional|further|another))|(?P<current>(?:reduced|slashed|cut|marked\s+down|down)\s+to|now|only|just|today|sale(?:\s+price)?|(?:our|offer|special|deal)\s+price|price|yours\s+for|pay(?:\s+only|\s+just)?|for|at)){FILLER}\z"
-    ))
-    .expect("the cue pattern is a constant and compiles")
-});
-
-static SUFFIX_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(
-        r"(?i)\A\s*\(?\s*(?:(?P<external>rrp|msrp|srp|list\s+price|retail\s+price|retail\s+value|elsewhere)\b|(?P<off>off|discount)(?:\z|[^\w\-])|(?P<former>usually|normally|regularly|previously|originally|regular\s+price|full\s+price)\b|(?P<current>now|today|tonight|this\s+(?:week|weekend|month)|sale\s+price)\b)",
-    )
-    .expect("the suffix cue pattern is a constant and compiles")
-});
+static SUFFIX_CUE: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::suffix_cue()));
 
 /// What may stand between a cue and the price it introduces: "now only $99", "now: $99".
 /// Narrower than `FILLER`: after "usually, " a comma ends the cue's reach.
-static CUE_TO_PRICE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)\A(?:\s|:|\b(?:only|just|at|for)\b)*\z")
-        .expect("the cue-to-price pattern is a constant and compiles")
-});
+static CUE_TO_PRICE: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::cue_to_price()));
 
 /// What starts a price: a currency symbol, an ISO code, or a number that is no percentage.
-static PRICE_START: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(&format!(
-        r"\A[\s:]*(?:[$£€¥₹]|(?:{ISO})\b|\d[\d.,]*(?:[^\d.,%]|\z))"
-    ))
-    .expect("the price-start pattern is a constant and compiles")
-});
+static PRICE_START: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::price_start()));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PrefixCue {
@@ -875,10 +840,8 @@ fn starts_with_word_after(text: &[u8], paren: bool) -> bool {
 }
 
 /// Words after an amount that make it a difference between prices.
-static COMPARATIVE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)\A\s*(?:higher|lower|more|less|cheaper|dearer|extra|too\s+much)\b")
-        .expect("the comparative pattern is a constant and compiles")
-});
+static COMPARATIVE_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| checker_regex(&patterns::comparative_after()));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SuffixCue {
@@ -932,34 +895,17 @@ fn suffix_cue(text: &str, end: usize, ceiling: usize) -> Option<(SuffixCue, usiz
 
 /// Cues that may introduce a bare number ("was 80, now 50"). Narrower than the cues for
 /// amounts with a currency, because "for 2 years" or "at 9" are not prices.
-static BARE_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(
-        r"(?i)\b(?:was|were|previously|formerly|originally|regular(?:ly)?(?:\s+price)?|reg\b\.?|usually|normally|rrp|msrp|list\s+price|compare\s+at|now|sale\s+price|only|just)[\s:]*\z",
-    )
-    .expect("the bare cue pattern is a constant and compiles")
-});
+static BARE_CUE: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::bare_cue()));
 
-static BARE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(&format!(r"\b{NUM}")).expect("the bare number pattern is a constant and compiles")
-});
+static BARE_NUMBER: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::bare_number()));
 
 /// What may follow a bare price: the end, punctuation, or another cue. Anything else
 /// ("40 countries", "3 left", "2 years") means the number counts something.
-static BARE_FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(
-        r"(?i)\A\s*(?:\z|[,;.!?|()/–—]|-\s|(?:now|only|just|today|was|save|each|instead)\b)",
-    )
-    .expect("the bare follow pattern is a constant and compiles")
-});
+static BARE_FOLLOW: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::bare_follow()));
 
 /// Words that make a unit about prices, needed before two bare numbers count as was/now:
 /// "our team was 12, now 40" is not a price claim.
-static PRICE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(
-        r"(?i)\b(?:price[sd]?|sale|off|save|saving|savings|deal|discount|discounted|rrp|msrp|reduced|clearance|bargain)\b|%|[$£€]",
-    )
-    .expect("the price context pattern is a constant and compiles")
-});
+static PRICE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::price_context()));
 
 /// All prices in the unit with their roles, in text order. Bare numbers are included only
 /// when a cue right before them makes them look like a price; `pair_prices` drops those
@@ -1125,31 +1071,22 @@ struct Pair {
 
 /// Gap between a reference price and an uncued price that still reads as "was X, now Y":
 /// "was $80 $50", "was $80 → $50", "reduced from $80 to $50".
-static ADJACENT_AFTER_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)\A[\s,;:|/()\-–—→>]*(?:(?:down\s+|reduced\s+|cut\s+)?to\b)?[\s:]*\z")
-        .expect("the adjacency pattern is a constant and compiles")
-});
+static ADJACENT_AFTER_REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| checker_regex(&patterns::adjacent_after_reference()));
 
 /// Gap between an uncued price and the cue of a reference price after it: "£35 (was £50)".
-static ADJACENT_BEFORE_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"\A[\s,;:|/(\[\-–—]*\z").expect("the adjacency pattern is a constant and compiles")
-});
+static ADJACENT_BEFORE_REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| checker_regex(&patterns::adjacent_before_reference()));
 
 /// Gap in "from $100 to $70".
-static FROM_TO: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)\A[\s,]*(?:down\s+)?to[\s:]*\z")
-        .expect("the from-to pattern is a constant and compiles")
-});
+static FROM_TO: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::from_to()));
 
 /// Gap between a struck-through price and "now …": "$249 now $99", "$249, now $99".
-static ADJACENT_BEFORE_NOW: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"\A[\s,|/→>]*\z").expect("the adjacency pattern is a constant and compiles")
-});
+static ADJACENT_BEFORE_NOW: LazyLock<Regex> =
+    LazyLock::new(|| checker_regex(&patterns::adjacent_before_now()));
 
 /// A current price introduced by "now" (or "today"), as after a struck-through price.
-static NOW_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)\A(?:now|today)\b").expect("the now pattern is a constant and compiles")
-});
+static NOW_CUE: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::now_cue()));
 
 fn starts_with_from(claim: &str) -> bool {
     claim
@@ -1159,9 +1096,8 @@ fn starts_with_from(claim: &str) -> bool {
 
 /// Gap between two uncued prices that reads as a struck-through price and the sale price,
 /// once markup is gone: "$249 $99". A dash is excluded: "$50 - $100" is a range.
-static ADJACENT_STRIKETHROUGH: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"\A[\s|/→>]*\z").expect("the strikethrough pattern is a constant and compiles")
-});
+static ADJACENT_STRIKETHROUGH: LazyLock<Regex> =
+    LazyLock::new(|| checker_regex(&patterns::adjacent_strikethrough()));
 
 fn pair_prices(text: &str, tokens: &mut [PriceToken], has_reduction_claim: bool) -> Vec<Pair> {
     let mut pairs = Vec::new();
@@ -1363,47 +1299,20 @@ struct SavingClaim {
     exact: bool,
 }
 
-const PCT: &str = r"\d{1,3}(?:[.,]\d{1,2})?";
-const PCT_HEDGE: &str = r"up\s+to|as\s+much\s+as|from|an?\s+extra|extra|additional|further|another|over|more\s+than|at\s+least";
+static PCT_OFF: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::pct_off()));
 
-static PCT_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(&format!(
-        r"(?i)(?:\b(?P<q>{PCT_HEDGE})\s+)?\b(?P<n>{PCT})\s?%\s?-?\s?(?P<kw>off|discount)(?:\z|[^\w\-])"
-    ))
-    .expect("the percent-off pattern is a constant and compiles")
-});
+static PCT_SAVE: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::pct_save()));
 
-static PCT_SAVE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(&format!(
-        r"(?i)\b(?:save|saving|savings\s+of|a\s+saving\s+of)\s+(?:(?P<q>{PCT_HEDGE})\s+)?(?P<n>{PCT})\s?%"
-    ))
-    .expect("the save-percent pattern is a constant and compiles")
-});
+static PCT_MINUS: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::pct_minus()));
 
-static PCT_MINUS: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(&format!(r"(?:\A|[\s(\[|:,/])(?P<m>[-−–])(?P<n>{PCT})\s?%"))
-        .expect("the minus-percent pattern is a constant and compiles")
-});
-
-static HALF_PRICE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)\bhalf[\s\-]+(?:price|off)\b")
-        .expect("the half-price pattern is a constant and compiles")
-});
+static HALF_PRICE: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::half_price()));
 
 /// Fractions retailers use: "1/3 off", "save a third", "save up to 1/2".
-static FRACTION_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    let fraction = r"1/2|1/3|2/3|1/4|3/4|a\s+half|half|a\s+third|one\s+third|two[\s\-]thirds|a\s+quarter|one\s+quarter|three[\s\-]quarters";
-    ascii_regex(&format!(
-        r"(?i)\bsave\s+(?P<q1>up\s+to\s+)?(?P<f1>{fraction})\b(?:\s+off\b)?|(?:\b(?P<q2>up\s+to)\s+)?(?:\A|\b|\s)(?P<f2>1/2|1/3|2/3|1/4|3/4|a\s+third|one\s+third|two[\s\-]thirds|a\s+quarter|one\s+quarter|three[\s\-]quarters)\s+off\b"
-    ))
-    .expect("the fraction pattern is a constant and compiles")
-});
+static FRACTION_OFF: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::fraction_off()));
 
 /// A bare percentage in brackets right after a price: "You save $30.00 (30%)".
-static PCT_AFTER_PRICE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(&format!(r"(?i)\(\s*(?P<n>{PCT})\s?%\s*\)"))
-        .expect("the bracketed percent pattern is a constant and compiles")
-});
+static PCT_AFTER_PRICE: LazyLock<Regex> =
+    LazyLock::new(|| checker_regex(&patterns::pct_after_price()));
 
 fn fraction_percent(words: &str) -> Option<f64> {
     let words = words.to_ascii_lowercase();
@@ -1420,20 +1329,14 @@ fn fraction_percent(words: &str) -> Option<f64> {
 
 /// "Save 30% on your energy bills" and "save half the time" are performance claims, not
 /// price reductions.
-static SAVE_NOT_PRICE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(
-        r"(?i)\A\s*(?:more\b|(?:(?:on|of|in)\s+)?(?:(?:your|the|average|a)\s+)?(?:energy|electric\w*|heating|fuel|water|power|gas|bills?|time|effort|hassle|work|space|storage|data|battery|running\s+costs|costs?|emissions|carbon|co2|hours?|days?|steps?|clicks?)\b)",
-    )
-    .expect("the save-exception pattern is a constant and compiles")
-});
+static SAVE_NOT_PRICE: LazyLock<Regex> =
+    LazyLock::new(|| checker_regex(&patterns::save_not_price()));
 
 /// Text right before a percentage that makes it a hedge or a range end: "up to -30%",
 /// "20-30% off", "20% to 30% off". A range dash touches its numbers, and its first number
 /// is no price: "$50 — 50% off" is a price and a claim, not a range.
-static PCT_HEDGED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_regex(r"(?i)(?:\b(?:up\s+to|as\s+much\s+as)\s*|(?:\A|[^\d.,$£€¥₹])\d{1,3}(?:%?[-–]|\s*%?\s+to\s+))\z")
-        .expect("the hedge pattern is a constant and compiles")
-});
+static PCT_HEDGED_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| checker_regex(&patterns::pct_hedged_before()));
 
 fn hedged_before(text: &str, at: usize) -> bool {
     let mut lo = at.saturating_sub(24);
