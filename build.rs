@@ -60,6 +60,8 @@ fn main() {
     let mut literals: BTreeMap<String, Literals> = BTreeMap::new();
     // Every regex source the loader builds from the bundled packs.
     let mut regexes: std::collections::BTreeSet<String> = Default::default();
+    // The rules' patterns alone.
+    let mut patterns: std::collections::BTreeSet<String> = Default::default();
     for (n, file) in files.iter().enumerate() {
         let rel = file.strip_prefix(&root).expect("below the manifest dir");
         let rel_str = rel.to_string_lossy().replace('\\', "/");
@@ -76,6 +78,7 @@ fn main() {
             Some(parsed) => {
                 for rule in &parsed.rules {
                     regexes.extend(rule.patterns.iter().cloned());
+                    patterns.extend(rule.patterns.iter().cloned());
                     regexes.extend(
                         rule.exceptions
                             .iter()
@@ -132,6 +135,16 @@ fn main() {
             list(suffixes)
         )
         .expect("writing to a String");
+    }
+    code.push_str("];\n");
+    code.push_str(
+        "/// Longer literal prefixes of bundled patterns (`prefix::long_prefix_literals`), sorted by pattern.\n\
+         pub static BUNDLED_LONG_PREFIXES: &[(&str, &[&str])] = &[\n",
+    );
+    for pattern in &patterns {
+        if let Some(long) = prefix::long_prefix_literals(pattern).filter(|l| !l.is_empty()) {
+            writeln!(code, "    ({pattern:?}, &{long:?}),").expect("writing to a String");
+        }
     }
     code.push_str("];\n");
     prebuild(&regexes, &out_dir, &mut code);

@@ -951,17 +951,18 @@ mod tests {
         text.push_str("x100% effective £0 today €5 a month for 3 months; 9 out of 10 vets.\n");
         // Over `MAX_ANCHORED_TRIES` hits of the same prefixes: the linear fallback.
         text.push_str(&"$9 a month for 3 months, only 2 left, 1 in 10 people, ".repeat(80));
-        let engine = super::Engine::new(
-            rules,
-            super::Settings::new(crate::date::Date::new(2026, 11, 27).unwrap()),
-        );
+        let settings = || super::Settings::new(crate::date::Date::new(2026, 11, 27).unwrap());
+        // A second engine whose regexes are all unbuilt when it searches:
+        // unbuilt regexes are ruled out by their literals first.
+        let fresh = super::Engine::new(rules.clone(), settings());
+        let engine = super::Engine::new(rules, settings());
         let doc = crate::source::read(
             &text,
             crate::source::Kind::Text,
             &mut crate::source::ProseBuilder::new(),
         );
         let key = |c: &super::Candidate| (c.rule, c.prose.start, c.prose.end);
-        let found = |search| {
+        let found_by = |engine: &super::Engine, search| {
             let mut list: Vec<_> = engine
                 .candidates_with(&doc.prose, search)
                 .iter()
@@ -970,7 +971,10 @@ mod tests {
             list.sort();
             list
         };
+        let found = |search| found_by(&engine, search);
+        let anchored_unbuilt = found_by(&fresh, super::Search::Anchored);
         let slow = found(super::Search::Exhaustive);
+        assert_eq!(anchored_unbuilt, slow);
         assert!(
             slow.len() > 100,
             "the examples exercise the patterns ({})",

@@ -78,6 +78,24 @@ pub fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
     extract(
         &parse(pattern)?,
         regex_syntax::hir::literal::ExtractKind::Prefix,
+        8,
+        64,
+    )
+}
+
+/// Longer literal prefixes of `pattern` (up to 32 bytes, at most 256 of
+/// them), read as [`prefix_literals`] reads its short ones, or None.
+///
+/// Where a short prefix occurs, the pattern can only match if one of these
+/// occurs there too: the engine checks them before it builds the pattern's
+/// automaton ("limited " is a prefix of `limited (?:stock|supplies)`, and
+/// "limited time" rules the pattern out).
+pub fn long_prefix_literals(pattern: &str) -> Option<Vec<String>> {
+    extract(
+        &parse(pattern)?,
+        regex_syntax::hir::literal::ExtractKind::Prefix,
+        32,
+        256,
     )
 }
 
@@ -88,6 +106,8 @@ pub fn suffix_literals(pattern: &str) -> Option<Vec<String>> {
     extract(
         &parse(pattern)?,
         regex_syntax::hir::literal::ExtractKind::Suffix,
+        8,
+        64,
     )
 }
 
@@ -108,17 +128,23 @@ fn parse(pattern: &str) -> Option<regex_syntax::hir::Hir> {
     }
 }
 
+/// At most `total` literals of at most `max_len` bytes each. For the
+/// engine's automaton, 8 bytes and 64: it stays small and cheap to build
+/// (long alternations share their first bytes), and each prefix hit is only
+/// a place to try the pattern, anchored.
 fn extract(
     hir: &regex_syntax::hir::Hir,
     kind: regex_syntax::hir::literal::ExtractKind,
+    max_len: usize,
+    total: usize,
 ) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let mut extractor = Extractor::new();
-    // Literals of up to 8 bytes: the automaton stays small and cheap to build
-    // (long alternations share their first bytes), and each prefix hit is
-    // only a place to try the pattern, anchored.
     let suffix = matches!(kind, ExtractKind::Suffix);
-    extractor.kind(kind).limit_total(64).limit_literal_len(8);
+    extractor
+        .kind(kind)
+        .limit_total(total)
+        .limit_literal_len(max_len);
     let seq = extractor.extract(hir);
     let literals = seq.literals()?;
     if literals.is_empty() {

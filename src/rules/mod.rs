@@ -412,6 +412,11 @@ impl LazyRegex {
     /// The match that starts exactly at `start` (the leftmost-first one), if
     /// any; text before `start` still counts for `\b` and `^`.
     pub fn match_at(&self, text: &str, start: usize) -> Option<regex_automata::Match> {
+        // As in `is_match`: until it is built, a pattern whose long prefixes
+        // do not start here is not built for this try.
+        if self.forward.get().is_none() && !may_match_at(&self.source, text, start) {
+            return None;
+        }
         let input = regex_automata::Input::new(text)
             .range(start..)
             .anchored(regex_automata::Anchored::Yes);
@@ -420,6 +425,19 @@ impl LazyRegex {
             _ => self.get().search(&input),
         }
     }
+}
+
+/// False when a bundled pattern cannot match at `start`: none of its long
+/// literal prefixes starts there (ASCII case folded).
+fn may_match_at(source: &str, text: &str, start: usize) -> bool {
+    let Ok(i) = BUNDLED_LONG_PREFIXES.binary_search_by(|row| row.0.cmp(source)) else {
+        return true;
+    };
+    let rest = text.as_bytes().get(start..).unwrap_or_default();
+    BUNDLED_LONG_PREFIXES[i].1.iter().any(|p| {
+        rest.get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+    })
 }
 
 /// False when a bundled regex cannot match `text`: none of its literal
