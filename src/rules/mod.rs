@@ -12,6 +12,7 @@ pub mod schema;
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use regex::{Regex, RegexBuilder};
@@ -246,6 +247,23 @@ pub struct LazyRegex {
     // them, so a run with hundreds of rules stays small and quick to set up.
     forward: OnceLock<Option<Box<Forward>>>,
     both: OnceLock<Option<Box<Both>>>,
+    /// The build-time literals that rule texts out before the regex is built.
+    prechecks: OnceLock<Prechecks>,
+    /// Texts ruled out so far that way; after [`PRECHECKS_BEFORE_BUILDING`]
+    /// the regex is built, since a regex asked that often pays for itself.
+    ruled_out: AtomicU32,
+}
+
+/// See [`LazyRegex::ruled_out`]: a check of the literals costs about what a
+/// search with a built DFA does, and less than building it.
+const PRECHECKS_BEFORE_BUILDING: u32 = 16;
+
+/// A bundled regex's literal prefixes (see [`bundled_prefixes`]) and long
+/// prefixes (see [`crate::prefix::long_prefix_literals`]), looked up once.
+#[derive(Debug, Clone, Copy)]
+struct Prechecks {
+    prefixes: Option<&'static [&'static str]>,
+    long: Option<&'static [&'static str]>,
 }
 
 impl Clone for LazyRegex {
@@ -358,7 +376,34 @@ impl LazyRegex {
             cell: OnceLock::new(),
             forward: OnceLock::new(),
             both: OnceLock::new(),
+            prechecks: OnceLock::new(),
+            ruled_out: AtomicU32::new(0),
         }
+    }
+
+    /// True when the regex is not built yet and `ruled_out` says `text`
+    /// cannot match (see [`LazyRegex::ruled_out`]).
+    fn precheck(&self, ruled_out: impl FnOnce(Prechecks) -> bool) -> bool {
+        if self.forward.get().is_some()
+            || self.ruled_out.load(Ordering::Relaxed) >= PRECHECKS_BEFORE_BUILDING
+        {
+            return false;
+        }
+        let out = ruled_out(self.prechecks());
+        if out {
+            self.ruled_out.fetch_add(1, Ordering::Relaxed);
+        }
+        out
+    }
+
+    fn prechecks(&self) -> Prechecks {
+        *self.prechecks.get_or_init(|| Prechecks {
+            prefixes: bundled_prefixes(&self.source).filter(|p| !p.is_empty()),
+            long: BUNDLED_LONG_PREFIXES
+                .binary_search_by(|row| row.0.cmp(&self.source))
+                .ok()
+                .map(|i| BUNDLED_LONG_PREFIXES[i].1),
+        })
     }
 
     pub fn get(&self) -> &meta::Regex {
@@ -385,7 +430,7 @@ impl LazyRegex {
         // prefixes is answered without building it: in a small run most
         // exceptions and conditions are asked once or twice, never match,
         // and would cost more to build than to rule out.
-        if self.forward.get().is_none() && !may_match(&self.source, text) {
+        if self.precheck(|p| !may_match(p.prefixes, text)) {
             return false;
         }
         let input = regex_automata::Input::new(text).earliest(true);
@@ -414,7 +459,7 @@ impl LazyRegex {
     pub fn match_at(&self, text: &str, start: usize) -> Option<regex_automata::Match> {
         // As in `is_match`: until it is built, a pattern whose long prefixes
         // do not start here is not built for this try.
-        if self.forward.get().is_none() && !may_match_at(&self.source, text, start) {
+        if self.precheck(|p| !may_match_at(p.long, text, start)) {
             return None;
         }
         let input = regex_automata::Input::new(text)
@@ -429,21 +474,21 @@ impl LazyRegex {
 
 /// False when a bundled pattern cannot match at `start`: none of its long
 /// literal prefixes starts there (ASCII case folded).
-fn may_match_at(source: &str, text: &str, start: usize) -> bool {
-    let Ok(i) = BUNDLED_LONG_PREFIXES.binary_search_by(|row| row.0.cmp(source)) else {
+fn may_match_at(long: Option<&[&str]>, text: &str, start: usize) -> bool {
+    let Some(long) = long else {
         return true;
     };
     let rest = text.as_bytes().get(start..).unwrap_or_default();
-    BUNDLED_LONG_PREFIXES[i].1.iter().any(|p| {
+    long.iter().any(|p| {
         rest.get(..p.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
     })
 }
 
 /// False when a bundled regex cannot match `text`: none of its literal
-/// prefixes occurs there.
-fn may_match(source: &str, text: &str) -> bool {
-    let Some(prefixes) = bundled_prefixes(source).filter(|p| !p.is_empty()) else {
+/// prefixes occurs there (ASCII case folded).
+fn may_match(prefixes: Option<&[&str]>, text: &str) -> bool {
+    let Some(prefixes) = prefixes else {
         return true;
     };
     let lowered = text.to_ascii_lowercase();
