@@ -10,12 +10,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex_automata::{MatchKind, hybrid};
 
+use crate::cache_pool::CachePool;
 use crate::checkers;
 use crate::date::Date;
 use crate::facts::Facts;
@@ -235,8 +236,7 @@ impl LiteralSet {
 /// Several patterns as one lazy DFA that reports which of them match.
 struct PatternSet {
     dfa: hybrid::dfa::DFA,
-    /// Search caches, one per thread at a time.
-    caches: Mutex<Vec<hybrid::dfa::Cache>>,
+    caches: CachePool<hybrid::dfa::Cache>,
 }
 
 impl PatternSet {
@@ -265,7 +265,7 @@ impl PatternSet {
             .ok()?;
         Some(PatternSet {
             dfa,
-            caches: Mutex::new(Vec::new()),
+            caches: CachePool::default(),
         })
     }
 
@@ -273,25 +273,19 @@ impl PatternSet {
     /// (`members[i]` is the pattern's index). False when the DFA could not
     /// decide (the caller then runs them all).
     fn mark(&self, text: &str, members: &[usize], wanted: &mut [bool]) -> bool {
-        let mut cache = self
-            .caches
-            .lock()
-            .expect("no thread panics while holding it")
-            .pop()
-            .unwrap_or_else(|| self.dfa.create_cache());
         let mut found = regex_automata::PatternSet::new(self.dfa.pattern_len());
-        let ok = self
-            .dfa
-            .try_which_overlapping_matches(
-                &mut cache,
-                &regex_automata::Input::new(text),
-                &mut found,
-            )
-            .is_ok();
-        self.caches
-            .lock()
-            .expect("no thread panics while holding it")
-            .push(cache);
+        let ok = self.caches.with(
+            || self.dfa.create_cache(),
+            |cache| {
+                self.dfa
+                    .try_which_overlapping_matches(
+                        cache,
+                        &regex_automata::Input::new(text),
+                        &mut found,
+                    )
+                    .is_ok()
+            },
+        );
         if ok {
             for id in found.iter() {
                 wanted[members[id.as_usize()]] = true;

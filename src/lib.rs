@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod baseline;
+pub mod cache_pool;
 pub mod changed_lines;
 pub mod checkers;
 pub mod config;

@@ -12,13 +12,14 @@ pub mod schema;
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 use regex::{Regex, RegexBuilder};
 use regex_automata::nfa::thompson;
 use regex_automata::{hybrid, meta};
 
+use crate::cache_pool::CachePool;
 use crate::diagnostic::{Category, Severity};
 use crate::error::{Error, FileError};
 use schema::{ContextSpec, PackFile, RuleSpec};
@@ -279,7 +280,7 @@ const LAZY_DFA_CACHE: usize = 2 * 1024 * 1024;
 #[derive(Debug)]
 struct Forward {
     dfa: hybrid::dfa::DFA,
-    caches: Mutex<Vec<hybrid::dfa::Cache>>,
+    caches: CachePool<hybrid::dfa::Cache>,
 }
 
 impl Forward {
@@ -298,22 +299,16 @@ impl Forward {
         .ok()?;
         Some(Forward {
             dfa,
-            caches: Mutex::new(Vec::new()),
+            caches: CachePool::default(),
         })
     }
 
     /// The end of the first match in `input`, or Err when the DFA gave up.
     fn search(&self, input: &regex_automata::Input<'_>) -> Result<Option<usize>, ()> {
-        let mut cache = self
-            .caches
-            .lock()
-            .map_err(|_| ())?
-            .pop()
-            .unwrap_or_else(|| self.dfa.create_cache());
-        let found = self.dfa.try_search_fwd(&mut cache, input);
-        if let Ok(mut caches) = self.caches.lock() {
-            caches.push(cache);
-        }
+        let found = self.caches.with(
+            || self.dfa.create_cache(),
+            |cache| self.dfa.try_search_fwd(cache, input),
+        );
         found.map(|m| m.map(|m| m.offset())).map_err(|_| ())
     }
 }
@@ -323,7 +318,7 @@ impl Forward {
 #[derive(Debug)]
 struct Both {
     regex: hybrid::regex::Regex,
-    caches: Mutex<Vec<hybrid::regex::Cache>>,
+    caches: CachePool<hybrid::regex::Cache>,
 }
 
 impl Both {
@@ -340,32 +335,27 @@ impl Both {
             .ok()?;
         Some(Both {
             regex: hybrid::regex::Builder::new().build_from_dfas(forward.dfa.clone(), reverse),
-            caches: Mutex::new(Vec::new()),
+            caches: CachePool::default(),
         })
     }
 
     /// Every match in `text`, or Err when a DFA gave up.
     fn find_all(&self, text: &str) -> Result<Vec<regex_automata::Match>, ()> {
-        let mut cache = self
-            .caches
-            .lock()
-            .map_err(|_| ())?
-            .pop()
-            .unwrap_or_else(|| self.regex.create_cache());
-        let mut searcher =
-            regex_automata::util::iter::Searcher::new(regex_automata::Input::new(text));
-        let mut found = Vec::new();
-        let outcome = loop {
-            match searcher.try_advance(|input| self.regex.try_search(&mut cache, input)) {
-                Ok(Some(m)) => found.push(m),
-                Ok(None) => break Ok(found),
-                Err(_) => break Err(()),
-            }
-        };
-        if let Ok(mut caches) = self.caches.lock() {
-            caches.push(cache);
-        }
-        outcome
+        self.caches.with(
+            || self.regex.create_cache(),
+            |cache| {
+                let input = regex_automata::Input::new(text);
+                let mut searcher = regex_automata::util::iter::Searcher::new(input);
+                let mut found = Vec::new();
+                loop {
+                    match searcher.try_advance(|input| self.regex.try_search(cache, input)) {
+                        Ok(Some(m)) => found.push(m),
+                        Ok(None) => return Ok(found),
+                        Err(_) => return Err(()),
+                    }
+                }
+            },
+        )
     }
 }
 
