@@ -337,7 +337,10 @@ impl Engine {
                 }
                 match prefixes {
                     Some(prefixes) => {
-                        if !crate::prefix::selective(&prefixes) {
+                        // Common prefixes: the set decides, unless a specific
+                        // suffix already rules most pages out (then tries at
+                        // the prefixes cost less than a bigger set DFA).
+                        if !crate::prefix::selective(&prefixes) && !needs_suffix[index] {
                             set_members.push(index);
                         }
                         literal_kinds
