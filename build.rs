@@ -119,34 +119,54 @@ fn main() {
             ),
         );
     }
+    // Literal lists are written as ranges of `LITERAL_SPANS`, each span a
+    // range of `LITERAL_TEXT`: integers, not string pointers, which the
+    // loader would have to relocate (tens of thousands) at every start.
+    let mut text = String::new();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut intern = |list: &[String]| -> String {
+        let first = spans.len();
+        for literal in list {
+            spans.push((text.len(), literal.len()));
+            text.push_str(literal);
+        }
+        format!("Some(({first}, {}))", list.len())
+    };
     code.push_str(
-        "/// The literal prefixes and suffixes of every bundled regex, sorted by source.\n\
+        "/// The literal prefixes and suffixes of every bundled regex, sorted by\n\
+         /// source, as ranges of `LITERAL_SPANS`.\n\
          pub static BUNDLED_LITERALS: &[BundledLiterals] = &[\n",
     );
-    let list = |l: &Option<Vec<String>>| match l {
-        Some(l) => format!("Some(&{l:?})"),
-        None => "None".to_string(),
-    };
     for (pattern, (prefixes, suffixes)) in &literals {
-        writeln!(
-            code,
-            "    ({pattern:?}, {}, {}),",
-            list(prefixes),
-            list(suffixes)
-        )
-        .expect("writing to a String");
+        let prefixes = prefixes.as_deref().map_or("None".to_string(), &mut intern);
+        let suffixes = suffixes.as_deref().map_or("None".to_string(), &mut intern);
+        writeln!(code, "    ({pattern:?}, {prefixes}, {suffixes}),").expect("writing to a String");
     }
     code.push_str("];\n");
     code.push_str(
-        "/// Longer literal prefixes of bundled patterns (`prefix::long_prefix_literals`), sorted by pattern.\n\
-         pub static BUNDLED_LONG_PREFIXES: &[(&str, &[&str])] = &[\n",
+        "/// Longer literal prefixes of bundled patterns (`prefix::long_prefix_literals`),\n\
+         /// sorted by pattern, as ranges of `LITERAL_SPANS`.\n\
+         pub static BUNDLED_LONG_PREFIXES: &[(&str, (usize, usize))] = &[\n",
     );
     for pattern in &patterns {
         if let Some(long) = prefix::long_prefix_literals(pattern).filter(|l| !l.is_empty()) {
-            writeln!(code, "    ({pattern:?}, &{long:?}),").expect("writing to a String");
+            let range = intern(&long);
+            let range = range.trim_start_matches("Some(").trim_end_matches(')');
+            writeln!(code, "    ({pattern:?}, {range})),").expect("writing to a String");
         }
     }
     code.push_str("];\n");
+    let text_path = out_dir.join("literal_text.txt");
+    std::fs::write(&text_path, &text).expect("OUT_DIR is writable");
+    writeln!(
+        code,
+        "/// Every literal of the tables above, back to back.\n\
+         static LITERAL_TEXT: &str = include_str!({:?});\n\
+         /// (offset, length) of each literal in `LITERAL_TEXT`.\n\
+         static LITERAL_SPANS: &[(usize, usize)] = &{spans:?};",
+        text_path.display().to_string()
+    )
+    .expect("writing to a String");
     prebuild(&regexes, &out_dir, &mut code);
     std::fs::write(out_dir.join("embedded_packs.rs"), code).expect("OUT_DIR is writable");
 }

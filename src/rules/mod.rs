@@ -38,17 +38,21 @@ pub struct EmbeddedPack {
     pub parsed: Option<&'static str>,
 }
 
-/// One row of the table `build.rs` writes: a bundled pattern, its literal
-/// prefixes and its literal suffixes.
-type BundledLiterals = (
-    &'static str,
-    Option<&'static [&'static str]>,
-    Option<&'static [&'static str]>,
-);
+/// One row of the table `build.rs` writes: a bundled regex, its literal
+/// prefixes and its literal suffixes, each a range of `LITERAL_SPANS`.
+type BundledLiterals = (&'static str, Option<(usize, usize)>, Option<(usize, usize)>);
+
+/// The literals of a range `(first, count)` of `LITERAL_SPANS`.
+fn literals_in(range: (usize, usize)) -> impl Iterator<Item = &'static str> {
+    let (first, count) = range;
+    LITERAL_SPANS[first..first + count]
+        .iter()
+        .map(|&(at, len)| &LITERAL_TEXT[at..at + len])
+}
 
 /// The literal prefixes `build.rs` worked out for a bundled regex (every
 /// match starts with one of them, ASCII case folded), or None.
-fn bundled_prefixes(source: &str) -> Option<&'static [&'static str]> {
+fn bundled_prefixes(source: &str) -> Option<(usize, usize)> {
     let i = BUNDLED_LITERALS
         .binary_search_by(|(p, _, _)| (*p).cmp(source))
         .ok()?;
@@ -89,7 +93,7 @@ pub fn bundled_literals(pattern: &str) -> Option<Literals> {
         .binary_search_by(|(p, _, _)| (*p).cmp(pattern))
         .ok()?;
     let borrowed =
-        |list: Option<&'static [&'static str]>| list.map(|l| l.iter().map(|&s| s.into()).collect());
+        |range: Option<(usize, usize)>| range.map(|r| literals_in(r).map(Into::into).collect());
     let (_, prefixes, suffixes) = BUNDLED_LITERALS[i];
     Some((borrowed(prefixes), borrowed(suffixes)))
 }
@@ -263,8 +267,8 @@ const PRECHECKS_BEFORE_BUILDING: u32 = 16;
 /// prefixes (see [`crate::prefix::long_prefix_literals`]), looked up once.
 #[derive(Debug, Clone, Copy)]
 struct Prechecks {
-    prefixes: Option<&'static [&'static str]>,
-    long: Option<&'static [&'static str]>,
+    prefixes: Option<(usize, usize)>,
+    long: Option<(usize, usize)>,
 }
 
 impl Clone for LazyRegex {
@@ -388,7 +392,7 @@ impl LazyRegex {
 
     fn prechecks(&self) -> Prechecks {
         *self.prechecks.get_or_init(|| Prechecks {
-            prefixes: bundled_prefixes(&self.source).filter(|p| !p.is_empty()),
+            prefixes: bundled_prefixes(&self.source).filter(|p| p.1 > 0),
             long: BUNDLED_LONG_PREFIXES
                 .binary_search_by(|row| row.0.cmp(&self.source))
                 .ok()
@@ -464,12 +468,12 @@ impl LazyRegex {
 
 /// False when a bundled pattern cannot match at `start`: none of its long
 /// literal prefixes starts there (ASCII case folded).
-fn may_match_at(long: Option<&[&str]>, text: &str, start: usize) -> bool {
+fn may_match_at(long: Option<(usize, usize)>, text: &str, start: usize) -> bool {
     let Some(long) = long else {
         return true;
     };
     let rest = text.as_bytes().get(start..).unwrap_or_default();
-    long.iter().any(|p| {
+    literals_in(long).any(|p| {
         rest.get(..p.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
     })
@@ -477,14 +481,12 @@ fn may_match_at(long: Option<&[&str]>, text: &str, start: usize) -> bool {
 
 /// False when a bundled regex cannot match `text`: none of its literal
 /// prefixes occurs there (ASCII case folded).
-fn may_match(prefixes: Option<&[&str]>, text: &str) -> bool {
+fn may_match(prefixes: Option<(usize, usize)>, text: &str) -> bool {
     let Some(prefixes) = prefixes else {
         return true;
     };
     let lowered = text.to_ascii_lowercase();
-    prefixes
-        .iter()
-        .any(|p| memchr::memmem::find(lowered.as_bytes(), p.as_bytes()).is_some())
+    literals_in(prefixes).any(|p| memchr::memmem::find(lowered.as_bytes(), p.as_bytes()).is_some())
 }
 
 /// A regex and the scope it is looked for in.
