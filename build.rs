@@ -124,13 +124,14 @@ fn main() {
     // loader would have to relocate (tens of thousands) at every start.
     let mut text = String::new();
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    let mut intern = |list: &[String]| -> String {
+    // Appends a list, giving its range `(first, count)` of `spans`.
+    let mut intern = |list: &[String]| -> (usize, usize) {
         let first = spans.len();
         for literal in list {
             spans.push((text.len(), literal.len()));
             text.push_str(literal);
         }
-        format!("Some(({first}, {}))", list.len())
+        (first, list.len())
     };
     code.push_str(
         "/// The literal prefixes and suffixes of every bundled regex, sorted by\n\
@@ -138,9 +139,10 @@ fn main() {
          pub static BUNDLED_LITERALS: &[BundledLiterals] = &[\n",
     );
     for (pattern, (prefixes, suffixes)) in &literals {
-        let prefixes = prefixes.as_deref().map_or("None".to_string(), &mut intern);
-        let suffixes = suffixes.as_deref().map_or("None".to_string(), &mut intern);
-        writeln!(code, "    ({pattern:?}, {prefixes}, {suffixes}),").expect("writing to a String");
+        let prefixes = prefixes.as_deref().map(&mut intern);
+        let suffixes = suffixes.as_deref().map(&mut intern);
+        writeln!(code, "    ({pattern:?}, {prefixes:?}, {suffixes:?}),")
+            .expect("writing to a String");
     }
     code.push_str("];\n");
     code.push_str(
@@ -151,8 +153,7 @@ fn main() {
     for pattern in &patterns {
         if let Some(long) = prefix::long_prefix_literals(pattern).filter(|l| !l.is_empty()) {
             let range = intern(&long);
-            let range = range.trim_start_matches("Some(").trim_end_matches(')');
-            writeln!(code, "    ({pattern:?}, {range})),").expect("writing to a String");
+            writeln!(code, "    ({pattern:?}, {range:?}),").expect("writing to a String");
         }
     }
     code.push_str("];\n");

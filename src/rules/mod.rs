@@ -50,13 +50,21 @@ fn literals_in(range: (usize, usize)) -> impl Iterator<Item = &'static str> {
         .map(|&(at, len)| &LITERAL_TEXT[at..at + len])
 }
 
+/// The row for `source` in one of the build-time tables, each sorted by
+/// the regex source in its first field.
+fn bundled_row<T>(
+    table: &'static [T],
+    source: &str,
+    key: impl Fn(&T) -> &str,
+) -> Option<&'static T> {
+    let i = table.binary_search_by(|row| key(row).cmp(source)).ok()?;
+    Some(&table[i])
+}
+
 /// The literal prefixes `build.rs` worked out for a bundled regex (every
 /// match starts with one of them, ASCII case folded), or None.
 fn bundled_prefixes(source: &str) -> Option<(usize, usize)> {
-    let i = BUNDLED_LITERALS
-        .binary_search_by(|(p, _, _)| (*p).cmp(source))
-        .ok()?;
-    BUNDLED_LITERALS[i].1
+    bundled_row(BUNDLED_LITERALS, source, |row| row.0)?.1
 }
 
 /// One row of the table `build.rs` writes: a bundled regex, then the offset
@@ -66,10 +74,7 @@ type PrebuiltNfa = (&'static str, usize, usize, usize, usize);
 /// The NFA `build.rs` compiled for a bundled regex source, forward or
 /// reverse, or None for a regex that is not bundled.
 fn prebuilt_nfa(source: &str, reverse: bool) -> Option<thompson::NFA> {
-    let i = PREBUILT_NFAS
-        .binary_search_by(|row| row.0.cmp(source))
-        .ok()?;
-    let (_, fwd, fwd_len, rev, rev_len) = PREBUILT_NFAS[i];
+    let &(_, fwd, fwd_len, rev, rev_len) = bundled_row(PREBUILT_NFAS, source, |row| row.0)?;
     let (at, len) = if reverse {
         (rev, rev_len)
     } else {
@@ -89,12 +94,9 @@ pub type Literals = (
 /// The literal prefixes and suffixes `build.rs` worked out for a bundled
 /// pattern, or None for a pattern that is not bundled.
 pub fn bundled_literals(pattern: &str) -> Option<Literals> {
-    let i = BUNDLED_LITERALS
-        .binary_search_by(|(p, _, _)| (*p).cmp(pattern))
-        .ok()?;
+    let &(_, prefixes, suffixes) = bundled_row(BUNDLED_LITERALS, pattern, |row| row.0)?;
     let borrowed =
         |range: Option<(usize, usize)>| range.map(|r| literals_in(r).map(Into::into).collect());
-    let (_, prefixes, suffixes) = BUNDLED_LITERALS[i];
     Some((borrowed(prefixes), borrowed(suffixes)))
 }
 
@@ -289,13 +291,11 @@ struct Forward {
 
 impl Forward {
     fn new(pattern: &str) -> Option<Forward> {
-        let builder = hybrid::dfa::DFA::builder()
-            .configure(hybrid::dfa::DFA::config().cache_capacity(LAZY_DFA_CACHE))
-            .clone();
+        let mut builder = hybrid::dfa::DFA::builder();
+        builder.configure(hybrid::dfa::DFA::config().cache_capacity(LAZY_DFA_CACHE));
         let dfa = match prebuilt_nfa(pattern, false) {
             Some(nfa) => builder.build_from_nfa(nfa),
             None => builder
-                .clone()
                 .syntax(prebuilt::syntax_config())
                 .thompson(prebuilt::thompson_config(false))
                 .build(&ascii_classes(pattern)),
@@ -393,10 +393,7 @@ impl LazyRegex {
     fn prechecks(&self) -> Prechecks {
         *self.prechecks.get_or_init(|| Prechecks {
             prefixes: bundled_prefixes(&self.source).filter(|p| p.1 > 0),
-            long: BUNDLED_LONG_PREFIXES
-                .binary_search_by(|row| row.0.cmp(&self.source))
-                .ok()
-                .map(|i| BUNDLED_LONG_PREFIXES[i].1),
+            long: bundled_row(BUNDLED_LONG_PREFIXES, &self.source, |row| row.0).map(|row| row.1),
         })
     }
 
