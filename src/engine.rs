@@ -218,12 +218,9 @@ impl LiteralSet {
 
     /// Calls `found(literal, start, end)` for every occurrence of every
     /// literal in `text`, overlapping ones included.
-    fn for_each_match(&self, text: &str, found: impl FnMut(usize, usize, usize)) {
-        let mut found = found;
+    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
         match &self.finder {
-            LiteralFinder::Table(table) => {
-                table.for_each_match(text.as_bytes(), &mut Vec::new(), found)
-            }
+            LiteralFinder::Table(table) => table.for_each_match(text.as_bytes(), found),
             LiteralFinder::Automaton(ac) => {
                 for m in ac.find_overlapping_iter(text) {
                     found(m.pattern().as_usize(), m.start(), m.end());

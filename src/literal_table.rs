@@ -79,15 +79,8 @@ impl LiteralTable {
 
     /// Calls `found(id, start, end)` for every occurrence of every literal
     /// in `text`, overlapping ones included, ASCII case folded.
-    /// `lowered` is scratch space for the lower-cased text.
-    pub fn for_each_match(
-        &self,
-        text: &[u8],
-        lowered: &mut Vec<u8>,
-        mut found: impl FnMut(usize, usize, usize),
-    ) {
-        lowered.clear();
-        lowered.extend(text.iter().map(u8::to_ascii_lowercase));
+    pub fn for_each_match(&self, text: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+        let lowered = text.to_ascii_lowercase();
         let low = lowered.as_slice();
         let capacity = self.slots.len();
         for i in 0..low.len() {
@@ -141,9 +134,7 @@ mod tests {
 
     fn all(table: &LiteralTable, text: &str) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
-        table.for_each_match(text.as_bytes(), &mut Vec::new(), |id, s, e| {
-            out.push((id, s, e))
-        });
+        table.for_each_match(text.as_bytes(), |id, s, e| out.push((id, s, e)));
         out.sort_unstable();
         out
     }
