@@ -69,6 +69,12 @@ proptest! {
             match b {
                 Block::Prose(p) => text.push_str(p),
                 Block::Code(c) => {
+                    // An indented block right after a list item continues the
+                    // item (CommonMark): a comment line at column 0 ends the
+                    // list first, so the block is code.
+                    if c.starts_with("    ") {
+                        text.push_str("<!-- -->\n\n");
+                    }
                     let start = text.len();
                     text.push_str(c);
                     code.push(start..text.len());

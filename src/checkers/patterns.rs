@@ -1,10 +1,11 @@
 //! The source of every built-in checker pattern, as one function each.
 //!
-//! The checkers compile these into their regexes (each function's doc is
-//! beside the regex that uses it). They live here, on their own, because
-//! `build.rs` includes this file to compile every one of them to an NFA at
-//! build time (see `rules::prebuilt`): a small run then rebuilds them
-//! instead of compiling them. So this file must stay free of crate paths.
+//! The checkers compile these into their regexes (each regex's doc is
+//! beside its static, where it is used). Kept together, and free of crate
+//! paths, so one list (`all`) covers them: a unit test compiles every one,
+//! and `build.rs` could include this file to prebuild them as it does rule
+//! regexes (tried: see docs/performance.md; their captures need a search
+//! as fast as the meta regex's first).
 
 /// The number inside a price. Thousands groups use `,` `.` or a no-break space; the
 /// decimal part has one or two digits; `.-` / `,-` mean "and no cents". Three digits after
