@@ -143,11 +143,13 @@ enum Search {
 enum Literal {
     /// A rule's literal phrase.
     Phrase(PhraseOwner),
-    /// A prefix every match of pattern `usize` starts with.
-    Prefix(usize),
+    /// A prefix every match of pattern `usize` starts with; `bool`: every
+    /// match starts at a word boundary ([`crate::prefix::word_bounds`]).
+    Prefix(usize, bool),
     /// A suffix every match of pattern `usize` ends with: without one on the
-    /// page, the pattern is not tried at all.
-    Suffix(usize),
+    /// page, the pattern is not tried at all. `bool`: every match ends at a
+    /// word boundary.
+    Suffix(usize, bool),
 }
 
 /// All active rules, compiled.
@@ -322,12 +324,15 @@ impl Engine {
             }
             for pattern in &rule.patterns {
                 let index = patterns.len();
+                let (opens, closes) = crate::prefix::word_bounds(pattern);
                 let (prefixes, suffixes) = extracted.next().expect("one entry per pattern");
                 match suffixes.filter(|s| crate::prefix::selective(s)) {
                     Some(suffixes) => {
                         needs_suffix.push(true);
-                        literal_kinds
-                            .extend(std::iter::repeat_n(Literal::Suffix(index), suffixes.len()));
+                        literal_kinds.extend(std::iter::repeat_n(
+                            Literal::Suffix(index, closes),
+                            suffixes.len(),
+                        ));
                         literal_list.extend(suffixes);
                     }
                     None => needs_suffix.push(false),
@@ -340,8 +345,10 @@ impl Engine {
                         if !crate::prefix::selective(&prefixes) && !needs_suffix[index] {
                             set_members.push(index);
                         }
-                        literal_kinds
-                            .extend(std::iter::repeat_n(Literal::Prefix(index), prefixes.len()));
+                        literal_kinds.extend(std::iter::repeat_n(
+                            Literal::Prefix(index, opens),
+                            prefixes.len(),
+                        ));
                         literal_list.extend(prefixes);
                     }
                     None => {
@@ -522,7 +529,7 @@ impl Engine {
                     .iter()
                     .zip(&self.literals.kinds)
                     .filter(|(_, kind)| {
-                        !matches!(kind, Literal::Prefix(p) | Literal::Suffix(p) if self.in_set[*p])
+                        !matches!(kind, Literal::Prefix(p, _) | Literal::Suffix(p, _) if self.in_set[*p])
                     })
                     .map(|(s, k)| (s.as_ref(), *k))
                     .unzip();
@@ -530,13 +537,20 @@ impl Engine {
             }),
             _ => &self.literals,
         };
+        let bytes = text.as_bytes();
         literals.for_each_match(text, |literal, start, end| {
             let owner = match literals.kinds[literal] {
-                Literal::Suffix(pattern) => {
-                    possible[pattern] = true;
+                Literal::Suffix(pattern, closes) => {
+                    // A suffix inside a longer word cannot end a match.
+                    if !(closes && inside_word(bytes, end)) {
+                        possible[pattern] = true;
+                    }
                     return;
                 }
-                Literal::Prefix(pattern) => {
+                Literal::Prefix(pattern, opens) => {
+                    if opens && inside_word(bytes, start) {
+                        return;
+                    }
                     hits[pattern] += 1;
                     if hits[pattern] <= MAX_ANCHORED_TRIES {
                         starts.push((pattern, start));
@@ -848,6 +862,13 @@ impl<'a> ProseView<'a> {
 /// "free" still matches in "risk-free" unless the rule lists an exception.
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
+}
+
+/// Whether offset `at` of `text` lies between two ASCII word characters,
+/// where an ASCII `\b` cannot hold.
+fn inside_word(text: &[u8], at: usize) -> bool {
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    at > 0 && text.get(at).is_some_and(word) && word(&text[at - 1])
 }
 
 /// Extends a match that stops inside a word or number to its end, so a

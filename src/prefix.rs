@@ -65,6 +65,55 @@ pub fn ascii_classes(pattern: &str) -> String {
     out
 }
 
+/// Whether every match of `pattern` starts, and whether every match ends, at
+/// a word boundary `\\b` (read as ASCII, as [`ascii_classes`] makes it):
+/// the pattern opens (closes) with `\\b` and has no top-level alternative
+/// that could start (end) elsewhere. A literal prefix found right after a
+/// letter, or a suffix found right before one, then cannot be a match's edge.
+///
+/// Read from the pattern text, conservatively: anything unusual (`\\b?`, a
+/// boundary inside a group) answers false.
+pub fn word_bounds(pattern: &str) -> (bool, bool) {
+    let bytes = pattern.as_bytes();
+    let mut depth = 0usize;
+    let mut class_depth = 0usize;
+    let mut i = 0;
+    // Where the last top-level `\b` escape started.
+    let mut last_boundary = None;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                if class_depth == 0 && depth == 0 && bytes.get(i + 1) == Some(&b'b') {
+                    last_boundary = Some(i);
+                }
+                i += 2;
+                continue;
+            }
+            b'[' => {
+                class_depth += 1;
+                // A `]` right after `[` or `[^` is a literal.
+                if bytes.get(i + 1) == Some(&b'^') {
+                    i += 1;
+                }
+                if bytes.get(i + 1) == Some(&b']') {
+                    i += 1;
+                }
+            }
+            b']' if class_depth > 0 => class_depth -= 1,
+            _ if class_depth > 0 => {}
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b'|' if depth == 0 => return (false, false),
+            _ => {}
+        }
+        i += 1;
+    }
+    let opens =
+        bytes.starts_with(b"\\b") && !matches!(bytes.get(2), Some(b'?' | b'*' | b'+' | b'{'));
+    let closes = last_boundary.is_some_and(|at| at + 2 == bytes.len());
+    (opens, closes)
+}
+
 /// The literal prefixes every match of `pattern` starts with, lower-cased, or
 /// None when there is no useful finite set (the pattern then goes to the
 /// engine's pattern set).
@@ -218,6 +267,18 @@ const COMMON_WORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_bounds_read_only_top_level_boundaries() {
+        assert_eq!(word_bounds(r"\bfree\b"), (true, true));
+        assert_eq!(word_bounds(r"\b(?:a|b) c\b"), (true, true));
+        assert_eq!(word_bounds(r"\bfoo|bar\b"), (false, false));
+        assert_eq!(word_bounds(r"\b?foo (?:x\b)"), (false, false));
+        assert_eq!(word_bounds(r"\bfoo\\b"), (true, false));
+        assert_eq!(word_bounds(r"\bfoo[|(]\b"), (true, true));
+        assert_eq!(word_bounds(r"[\]\b]foo\b"), (false, true));
+        assert_eq!(word_bounds(r"\bfoo\b+"), (true, false));
+    }
 
     #[test]
     fn common_words_are_sorted() {
