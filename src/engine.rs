@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex_automata::{MatchKind, hybrid};
@@ -177,6 +177,8 @@ pub struct Engine {
     set_members: Vec<usize>,
     in_set: Vec<bool>,
     set: OnceLock<Option<PatternSet>>,
+    /// Set once a thread has started building `set` and `set_literals`.
+    set_building: AtomicBool,
     /// Documents checked so far, and the number the run said it has.
     docs_seen: AtomicUsize,
     docs_planned: AtomicUsize,
@@ -380,6 +382,7 @@ impl Engine {
             unfiltered,
             set_members,
             set: OnceLock::new(),
+            set_building: AtomicBool::new(false),
             docs_seen: AtomicUsize::new(0),
             docs_planned: AtomicUsize::new(0),
             checkers,
@@ -473,7 +476,7 @@ impl Engine {
     fn candidates(&self, prose: &Prose) -> Vec<Candidate> {
         let seen = self.docs_seen.fetch_add(1, Ordering::Relaxed);
         let planned = self.docs_planned.load(Ordering::Relaxed);
-        let search = if seen.max(planned) >= SET_AFTER_DOCS && self.pattern_set().is_some() {
+        let search = if seen.max(planned) >= SET_AFTER_DOCS && self.set_ready() {
             Search::Set
         } else {
             Search::Anchored
@@ -485,6 +488,39 @@ impl Engine {
     /// its search for the whole run (the results are the same either way).
     pub fn plan(&self, documents: usize) {
         self.docs_planned.store(documents, Ordering::Relaxed);
+    }
+
+    /// Whether the set search can run now. The first document that wants it
+    /// builds the set and its automaton (tens of milliseconds); documents
+    /// other threads check meanwhile use the anchored search, which finds
+    /// the same, instead of waiting for the build.
+    fn set_ready(&self) -> bool {
+        if self.set_members.is_empty() {
+            return false;
+        }
+        if self.set.get().is_none() && self.set_building.swap(true, Ordering::AcqRel) {
+            return false;
+        }
+        // The literals first: once `set` is there, both are.
+        self.set_literals();
+        self.pattern_set().is_some()
+    }
+
+    /// The automaton of the set search: all literals but the prefixes and
+    /// suffixes of the set's own patterns (the set decides those exactly).
+    fn set_literals(&self) -> &LiteralSet {
+        self.set_literals.get_or_init(|| {
+            let (list, kinds): (Vec<&str>, Vec<Literal>) = self
+                .literal_list
+                .iter()
+                .zip(&self.literals.kinds)
+                .filter(|(_, kind)| {
+                    !matches!(kind, Literal::Prefix(p, _) | Literal::Suffix(p, _) if self.in_set[*p])
+                })
+                .map(|(s, k)| (s.as_ref(), *k))
+                .unzip();
+            LiteralSet::new(&list, kinds, true)
+        })
     }
 
     /// The pattern set, built on first use (None if it could not be built).
@@ -523,18 +559,7 @@ impl Engine {
             .map(|(&needs, &in_set)| !needs || exhaustive || (in_set && search == Search::Set))
             .collect();
         let literals = match search {
-            Search::Set => self.set_literals.get_or_init(|| {
-                let (list, kinds): (Vec<&str>, Vec<Literal>) = self
-                    .literal_list
-                    .iter()
-                    .zip(&self.literals.kinds)
-                    .filter(|(_, kind)| {
-                        !matches!(kind, Literal::Prefix(p, _) | Literal::Suffix(p, _) if self.in_set[*p])
-                    })
-                    .map(|(s, k)| (s.as_ref(), *k))
-                    .unzip();
-                LiteralSet::new(&list, kinds, true)
-            }),
+            Search::Set => self.set_literals(),
             _ => &self.literals,
         };
         let bytes = text.as_bytes();
