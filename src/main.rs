@@ -359,7 +359,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
         }
     };
     match &args.output {
-        Some(path) => write_atomically_with(path, &render)?,
+        Some(path) => write_atomically_with(path, Durability::Report, &render)?,
         None => {
             let mut out = Tracked::new(std::io::BufWriter::new(std::io::stdout().lock()));
             match render(&mut out).and_then(|()| out.flush()) {
@@ -642,7 +642,7 @@ fn draw_progress(counters: &Progress, stop: &AtomicBool) {
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`,
 /// so a reader never sees half a report and a failed write leaves nothing behind.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    write_atomically_with(path, &|out| out.write_all(bytes))
+    write_atomically_with(path, Durability::Synced, &|out| out.write_all(bytes))
 }
 
 /// A writer that remembers whether writing to it failed, to tell an output
@@ -675,6 +675,18 @@ impl<W: Write> Write for Tracked<W> {
     }
 }
 
+/// Whether [`write_atomically_with`] flushes the file to disk before the
+/// rename, so a power cut cannot leave it empty.
+#[derive(Clone, Copy)]
+enum Durability {
+    /// Flushed: a baseline is state the user keeps and commits.
+    Synced,
+    /// Not flushed (the flush cost 2 ms, a sixth of a one-file run): a
+    /// report is output, written again by the next run. Readers still never
+    /// see half of one.
+    Report,
+}
+
 /// Writes `path` through a temporary file beside it, renamed into place only
 /// once `write` has written everything: a failed run never leaves half a file.
 ///
@@ -701,6 +713,7 @@ fn write_report(
 
 fn write_atomically_with(
     path: &Path,
+    durability: Durability,
     write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     if let Ok(meta) = std::fs::metadata(path)
@@ -734,9 +747,12 @@ fn write_atomically_with(
         .map_err(|e| Error::io(path, e))
         .and_then(|file| write_report(file, path, write))
         .and_then(|file| {
-            file.sync_all()
-                .and_then(|()| std::fs::rename(&tmp, path))
-                .map_err(|e| Error::io(path, e))
+            match durability {
+                Durability::Synced => file.sync_all(),
+                Durability::Report => Ok(()),
+            }
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .map_err(|e| Error::io(path, e))
         });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
