@@ -265,6 +265,11 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
         fail_on: args.fail_on,
         ..lint_options(&args.lint)
     };
+    // A spare core compiles the price patterns while the packs load, unless
+    // the run was asked to use one thread.
+    if options.threads != 1 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+        claimlint::checkers::warm_up();
+    }
     let session = app::session(&options)?;
     // Read the baseline and ask git before linting, so mistakes fail fast.
     let baseline = match &args.baseline {

@@ -572,6 +572,23 @@ struct MoneyMatch {
 
 static MONEY: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::money()));
 
+/// Compiles the patterns that most pages with a price or a percentage need,
+/// in the order the checker first uses them (see [`super::warm_up`]).
+pub(crate) fn warm_up() {
+    for regex in [
+        &MONEY,
+        &BARE_NUMBER,
+        &BARE_FOLLOW,
+        &PCT_OFF,
+        &PCT_SAVE,
+        &PCT_MINUS,
+        &FRACTION_OFF,
+        &PCT_AFTER_PRICE,
+    ] {
+        LazyLock::force(regex);
+    }
+}
+
 fn scan_money(text: &str) -> Vec<MoneyMatch> {
     let mut found = Vec::new();
     let mut pos = 0;
