@@ -59,6 +59,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "hype/absolute-claim",
     "hype/award-claim",
     "hype/competitor-comparison-unverifiable",
+    "hype/earnings-claim",
     "hype/establishment-claim",
     "hype/miracle-language",
     "hype/quantified-performance",
