@@ -14,6 +14,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "bundle/bundle-savings-claim",
     "bundle/worth-claim",
     "drip/fee-misrepresentation",
+    "drip/inflation-linked-price-rise",
     "drip/intro-price-without-later-price",
     "drip/mandatory-fees-excluded",
     "drip/pre-ticked-extra",
