@@ -138,11 +138,15 @@ fn main() {
          /// source, as ranges of `LITERAL_SPANS`.\n\
          pub static BUNDLED_LITERALS: &[BundledLiterals] = &[\n",
     );
-    for (pattern, (prefixes, suffixes)) in &literals {
-        let prefixes = prefixes.as_deref().map(&mut intern);
-        let suffixes = suffixes.as_deref().map(&mut intern);
-        writeln!(code, "    ({pattern:?}, {prefixes:?}, {suffixes:?}),")
-            .expect("writing to a String");
+    for (pattern, (prefixes_list, suffixes_list)) in &literals {
+        let prefixes = prefixes_list.as_deref().map(&mut intern);
+        let suffixes = suffixes_list.as_deref().map(&mut intern);
+        let traits = prefix::traits(pattern, prefixes_list.as_deref(), suffixes_list.as_deref());
+        writeln!(
+            code,
+            "    ({pattern:?}, {prefixes:?}, {suffixes:?}, {traits}),"
+        )
+        .expect("writing to a String");
     }
     code.push_str("];\n");
     code.push_str(

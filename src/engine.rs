@@ -326,9 +326,10 @@ impl Engine {
             }
             for pattern in &rule.patterns {
                 let index = patterns.len();
-                let (opens, closes) = crate::prefix::word_bounds(pattern);
-                let (prefixes, suffixes) = extracted.next().expect("one entry per pattern");
-                match suffixes.filter(|s| crate::prefix::selective(s)) {
+                let (prefixes, suffixes, traits) = extracted.next().expect("one entry per pattern");
+                let opens = traits & crate::prefix::OPENS_AT_BOUNDARY != 0;
+                let closes = traits & crate::prefix::CLOSES_AT_BOUNDARY != 0;
+                match suffixes.filter(|_| traits & crate::prefix::SELECTIVE_SUFFIXES != 0) {
                     Some(suffixes) => {
                         needs_suffix.push(true);
                         literal_kinds.extend(std::iter::repeat_n(
@@ -344,7 +345,7 @@ impl Engine {
                         // Common prefixes: the set decides, unless a specific
                         // suffix already rules most pages out (then tries at
                         // the prefixes cost less than a bigger set DFA).
-                        if !crate::prefix::selective(&prefixes) && !needs_suffix[index] {
+                        if traits & crate::prefix::SELECTIVE_PREFIXES == 0 && !needs_suffix[index] {
                             set_members.push(index);
                         }
                         literal_kinds.extend(std::iter::repeat_n(
@@ -929,10 +930,10 @@ fn all_literals(sources: &[&str]) -> Vec<crate::rules::Literals> {
     let missing: Vec<usize> = (0..sources.len()).filter(|&i| out[i].is_none()).collect();
     let owned = |list: Option<Vec<String>>| list.map(|l| l.into_iter().map(Cow::Owned).collect());
     let read = |i: &usize| {
-        (
-            owned(prefix_literals(sources[*i])),
-            owned(suffix_literals(sources[*i])),
-        )
+        let prefixes = prefix_literals(sources[*i]);
+        let suffixes = suffix_literals(sources[*i]);
+        let traits = crate::prefix::traits(sources[*i], prefixes.as_deref(), suffixes.as_deref());
+        (owned(prefixes), owned(suffixes), traits)
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
     let found: Vec<crate::rules::Literals> = if threads < 2 || missing.len() < 32 {

@@ -65,6 +65,36 @@ pub fn ascii_classes(pattern: &str) -> String {
     out
 }
 
+/// [`traits`]: the pattern's literal prefixes are [`selective`].
+pub const SELECTIVE_PREFIXES: u8 = 1;
+/// [`traits`]: the pattern's literal suffixes are [`selective`].
+pub const SELECTIVE_SUFFIXES: u8 = 2;
+/// [`traits`]: every match starts at a word boundary ([`word_bounds`]).
+pub const OPENS_AT_BOUNDARY: u8 = 4;
+/// [`traits`]: every match ends at a word boundary ([`word_bounds`]).
+pub const CLOSES_AT_BOUNDARY: u8 = 8;
+
+/// What the engine needs to know about a pattern besides its literals, as
+/// the flags above. `build.rs` stores them for the bundled patterns: worked
+/// out at each start, they were a tenth of a one-file run's set-up.
+pub fn traits<S: AsRef<str>>(pattern: &str, prefixes: Option<&[S]>, suffixes: Option<&[S]>) -> u8 {
+    let (opens, closes) = word_bounds(pattern);
+    let mut flags = 0;
+    if prefixes.is_some_and(selective) {
+        flags |= SELECTIVE_PREFIXES;
+    }
+    if suffixes.is_some_and(selective) {
+        flags |= SELECTIVE_SUFFIXES;
+    }
+    if opens {
+        flags |= OPENS_AT_BOUNDARY;
+    }
+    if closes {
+        flags |= CLOSES_AT_BOUNDARY;
+    }
+    flags
+}
+
 /// Whether every match of `pattern` starts, and whether every match ends, at
 /// a word boundary `\\b` (read as ASCII, as [`ascii_classes`] makes it):
 /// the pattern opens (closes) with `\\b` and has no top-level alternative

@@ -39,8 +39,14 @@ pub struct EmbeddedPack {
 }
 
 /// One row of the table `build.rs` writes: a bundled regex, its literal
-/// prefixes and its literal suffixes, each a range of `LITERAL_SPANS`.
-type BundledLiterals = (&'static str, Option<(usize, usize)>, Option<(usize, usize)>);
+/// prefixes and its literal suffixes, each a range of `LITERAL_SPANS`, and
+/// its [`crate::prefix::traits`].
+type BundledLiterals = (
+    &'static str,
+    Option<(usize, usize)>,
+    Option<(usize, usize)>,
+    u8,
+);
 
 /// The literals of a range `(first, count)` of `LITERAL_SPANS`.
 fn literals_in(range: (usize, usize)) -> impl Iterator<Item = &'static str> {
@@ -83,21 +89,22 @@ fn prebuilt_nfa(source: &str, reverse: bool) -> Option<thompson::NFA> {
     prebuilt::decode(PREBUILT_BLOB.get(at..at + len)?)
 }
 
-/// A pattern's literal prefixes and suffixes (see [`crate::prefix`]).
-/// Borrowed from the build-time table for bundled patterns (no copies at
-/// start-up), owned for user patterns.
+/// A pattern's literal prefixes and suffixes, and its traits (see
+/// [`crate::prefix`]). Borrowed from the build-time table for bundled
+/// patterns (no copies at start-up), owned for user patterns.
 pub type Literals = (
     Option<Vec<std::borrow::Cow<'static, str>>>,
     Option<Vec<std::borrow::Cow<'static, str>>>,
+    u8,
 );
 
 /// The literal prefixes and suffixes `build.rs` worked out for a bundled
 /// pattern, or None for a pattern that is not bundled.
 pub fn bundled_literals(pattern: &str) -> Option<Literals> {
-    let &(_, prefixes, suffixes) = bundled_row(BUNDLED_LITERALS, pattern, |row| row.0)?;
+    let &(_, prefixes, suffixes, traits) = bundled_row(BUNDLED_LITERALS, pattern, |row| row.0)?;
     let borrowed =
         |range: Option<(usize, usize)>| range.map(|r| literals_in(r).map(Into::into).collect());
-    Some((borrowed(prefixes), borrowed(suffixes)))
+    Some((borrowed(prefixes), borrowed(suffixes), traits))
 }
 
 /// The bundled pack that is on by default.
@@ -1099,6 +1106,25 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The literals and traits in the build-time table are what the run-time
+    /// extraction works out for a user pattern with the same source.
+    #[test]
+    fn bundled_literal_table_agrees_with_run_time_extraction() {
+        for &(source, ..) in BUNDLED_LITERALS {
+            let (prefixes, suffixes, traits) = bundled_literals(source).expect("a row");
+            let want_prefixes = crate::prefix::prefix_literals(source);
+            let want_suffixes = crate::prefix::suffix_literals(source);
+            let owned = |list: Option<Vec<std::borrow::Cow<'static, str>>>| {
+                list.map(|l| l.into_iter().map(|s| s.into_owned()).collect::<Vec<_>>())
+            };
+            assert_eq!(owned(prefixes), want_prefixes, "{source}");
+            assert_eq!(owned(suffixes), want_suffixes, "{source}");
+            let want =
+                crate::prefix::traits(source, want_prefixes.as_deref(), want_suffixes.as_deref());
+            assert_eq!(traits, want, "{source}");
         }
     }
 
