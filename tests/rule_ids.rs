@@ -13,6 +13,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "bundle/bundle-and-save",
     "bundle/bundle-savings-claim",
     "bundle/worth-claim",
+    "drip/credit-terms-without-apr",
     "drip/fee-misrepresentation",
     "drip/inflation-linked-price-rise",
     "drip/intro-price-without-later-price",
