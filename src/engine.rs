@@ -893,8 +893,8 @@ fn is_word_char(c: char) -> bool {
 /// Whether offset `at` of `text` lies between two ASCII word characters,
 /// where an ASCII `\b` cannot hold.
 fn inside_word(text: &[u8], at: usize) -> bool {
-    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
-    at > 0 && text.get(at).is_some_and(word) && word(&text[at - 1])
+    use crate::checkers::price::is_word_byte;
+    at > 0 && text.get(at).is_some_and(|&b| is_word_byte(b)) && is_word_byte(text[at - 1])
 }
 
 /// Extends a match that stops inside a word or number to its end, so a

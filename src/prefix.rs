@@ -96,12 +96,12 @@ pub fn traits<S: AsRef<str>>(pattern: &str, prefixes: Option<&[S]>, suffixes: Op
 }
 
 /// Whether every match of `pattern` starts, and whether every match ends, at
-/// a word boundary `\\b` (read as ASCII, as [`ascii_classes`] makes it):
-/// the pattern opens (closes) with `\\b` and has no top-level alternative
+/// a word boundary `\b` (read as ASCII, as [`ascii_classes`] makes it):
+/// the pattern opens (closes) with `\b` and has no top-level alternative
 /// that could start (end) elsewhere. A literal prefix found right after a
 /// letter, or a suffix found right before one, then cannot be a match's edge.
 ///
-/// Read from the pattern text, conservatively: anything unusual (`\\b?`, a
+/// Read from the pattern text, conservatively: anything unusual (`\b?`, a
 /// boundary inside a group) answers false.
 pub fn word_bounds(pattern: &str) -> (bool, bool) {
     let bytes = pattern.as_bytes();
