@@ -198,22 +198,46 @@ enum LiteralFinder {
     /// runs of a few pages (the pre-commit case) do not pay for one.
     Table(LiteralTable),
     /// An Aho-Corasick DFA: costly to build, repaid by faster scans once a
-    /// run has many pages.
-    Automaton(AhoCorasick),
+    /// run has many pages. It holds each distinct string once (patterns
+    /// share prefixes such as the digits of `\d+% off`): `owners` lists the
+    /// literals grouped by string, and `groups[id]` is the range of
+    /// `owners` that automaton pattern `id` stands for. With one entry per
+    /// literal, every digit of a page was reported a dozen times.
+    Automaton {
+        ac: AhoCorasick,
+        owners: Vec<u32>,
+        groups: Vec<Range<u32>>,
+    },
 }
 
 impl LiteralSet {
     fn new<S: AsRef<str>>(list: &[S], kinds: Vec<Literal>, automaton: bool) -> LiteralSet {
         let list: Vec<&[u8]> = list.iter().map(|s| s.as_ref().as_bytes()).collect();
         let finder = if automaton {
-            LiteralFinder::Automaton(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(aho_corasick::MatchKind::Standard)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&list)
-                    .expect("phrases were validated when the pack was loaded"),
-            )
+            let mut owners: Vec<u32> = (0..list.len()).map(to_u32).collect();
+            let folded = |i: u32| list[i as usize].iter().map(u8::to_ascii_lowercase);
+            owners.sort_by(|&a, &b| folded(a).cmp(folded(b)));
+            let mut distinct: Vec<&[u8]> = Vec::new();
+            let mut groups: Vec<Range<u32>> = Vec::new();
+            for (at, &owner) in owners.iter().enumerate() {
+                let literal = list[owner as usize];
+                match (distinct.last(), groups.last_mut()) {
+                    (Some(last), Some(group)) if last.eq_ignore_ascii_case(literal) => {
+                        group.end = to_u32(at + 1);
+                    }
+                    _ => {
+                        distinct.push(literal);
+                        groups.push(to_u32(at)..to_u32(at + 1));
+                    }
+                }
+            }
+            let ac = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&distinct)
+                .expect("phrases were validated when the pack was loaded");
+            LiteralFinder::Automaton { ac, owners, groups }
         } else {
             LiteralFinder::Table(LiteralTable::new(&list))
         };
@@ -225,13 +249,20 @@ impl LiteralSet {
     fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
         match &self.finder {
             LiteralFinder::Table(table) => table.for_each_match(text.as_bytes(), found),
-            LiteralFinder::Automaton(ac) => {
+            LiteralFinder::Automaton { ac, owners, groups } => {
                 for m in ac.find_overlapping_iter(text) {
-                    found(m.pattern().as_usize(), m.start(), m.end());
+                    let group = groups[m.pattern().as_usize()].clone();
+                    for &owner in &owners[group.start as usize..group.end as usize] {
+                        found(owner as usize, m.start(), m.end());
+                    }
                 }
             }
         }
     }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 2^32 literals")
 }
 
 /// Several patterns as one lazy DFA that reports which of them match.
