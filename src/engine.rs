@@ -24,6 +24,7 @@ use crate::literal_table::LiteralTable;
 use crate::prefix::{prefix_literals, suffix_literals};
 use crate::rules::{Checker, Context, Jurisdiction, LazyRegex, Rule, Scope};
 use crate::sentences;
+use crate::source::prose::BLOCK_SEPARATOR;
 use crate::source::{Document, Prose};
 
 /// Knobs that change what the rules and checkers decide.
@@ -301,29 +302,91 @@ impl PatternSet {
         })
     }
 
-    /// Marks in `wanted[i]` the members that match somewhere in `text`
-    /// (`members[i]` is the pattern's index). False when the DFA could not
-    /// decide (the caller then runs them all).
-    fn mark(&self, text: &str, members: &[usize], wanted: &mut [bool]) -> bool {
-        let mut found = regex_automata::PatternSet::new(self.dfa.pattern_len());
-        let ok = self.caches.with(
+    /// Calls `found(i, end)` for every offset `end` of `text` where a match
+    /// of member `i` ends (matches of every member from every start, as an
+    /// overlapping search reports them), in order of `end`. False when the
+    /// DFA gave up (the caller then searches every member itself).
+    fn for_each_end(&self, text: &str, mut found: impl FnMut(usize, usize)) -> bool {
+        self.caches.with(
             || self.dfa.create_cache(),
             |cache| {
-                self.dfa
-                    .try_which_overlapping_matches(
-                        cache,
-                        &regex_automata::Input::new(text),
-                        &mut found,
-                    )
-                    .is_ok()
+                let input = regex_automata::Input::new(text);
+                let mut state = hybrid::dfa::OverlappingState::start();
+                loop {
+                    if self
+                        .dfa
+                        .try_search_overlapping_fwd(cache, &input, &mut state)
+                        .is_err()
+                    {
+                        return false;
+                    }
+                    match state.get_match() {
+                        Some(m) => found(m.pattern().as_usize(), m.offset()),
+                        None => return true,
+                    }
+                }
             },
-        );
-        if ok {
-            for id in found.iter() {
-                wanted[members[id.as_usize()]] = true;
-            }
+        )
+    }
+}
+
+/// The prose split at the middle of each block separator: every match that
+/// does not span a separator lies in exactly one window, and patterns are
+/// searched window by window, so a match across two blocks (dropped) can
+/// never hide one inside a block.
+#[derive(Clone, Copy)]
+struct Windows<'a> {
+    blocks: &'a [Range<usize>],
+    len: usize,
+}
+
+impl<'a> Windows<'a> {
+    fn new(prose: &'a Prose) -> Windows<'a> {
+        Windows {
+            blocks: &prose.blocks,
+            len: prose.text.len(),
         }
-        ok
+    }
+
+    fn count(&self) -> usize {
+        self.blocks.len().max(1)
+    }
+
+    /// Where window `i` ends and window `i + 1` starts: between the two
+    /// characters of the separator after block `i`.
+    fn boundary(&self, i: usize) -> usize {
+        if i + 1 >= self.count() {
+            self.len
+        } else {
+            (self.blocks[i].end + 1).min(self.len)
+        }
+    }
+
+    fn range(&self, i: usize) -> Range<usize> {
+        let start = if i == 0 { 0 } else { self.boundary(i - 1) };
+        start..self.boundary(i)
+    }
+
+    /// The window holding byte `offset`.
+    fn index(&self, offset: usize) -> usize {
+        let inner = &self.blocks[..self.count() - 1];
+        inner.partition_point(|b| b.end < offset)
+    }
+
+    /// Every match of `regex` window by window. One search of the whole text
+    /// finds the same unless one of its matches spans a separator, so that
+    /// is tried first.
+    fn find_all(&self, regex: &LazyRegex, text: &str) -> Vec<regex_automata::Match> {
+        let whole = regex.find_all(text);
+        let crossing = |m: &regex_automata::Match| {
+            memchr::memmem::find(&text.as_bytes()[m.range()], BLOCK_SEPARATOR.as_bytes()).is_some()
+        };
+        if !whole.iter().any(crossing) {
+            return whole;
+        }
+        (0..self.count())
+            .flat_map(|i| regex.find_all_in(text, self.range(i), false))
+            .collect()
     }
 }
 
@@ -628,7 +691,7 @@ impl Engine {
             });
         });
         let mut push = |pattern: &Pattern, m: regex_automata::Match| {
-            if m.is_empty() || text[m.range()].contains(crate::source::prose::BLOCK_SEPARATOR) {
+            if m.is_empty() || text[m.range()].contains(BLOCK_SEPARATOR) {
                 return;
             }
             out.push(Candidate {
@@ -636,12 +699,14 @@ impl Engine {
                 prose: m.start()..complete_word(text, m.end()),
             });
         };
+        let windows = Windows::new(prose);
         // A pattern with literal prefixes can only match where one of them
         // occurs: try it there, anchored, in order, the way `find_iter` would
-        // step (a match hides the starts it covers). A pattern with more hits
-        // than `MAX_ANCHORED_TRIES` in one document is searched in one pass
-        // instead, so a hostile input (a megabyte of digits) can make the
-        // tries neither quadratic nor a large list.
+        // step (a match hides the starts it covers), ending by the end of the
+        // start's window. A pattern with more hits than `MAX_ANCHORED_TRIES`
+        // in one document is searched in one pass instead, so a hostile input
+        // (a megabyte of digits) can make the tries neither quadratic nor a
+        // large list.
         if exhaustive {
             starts.clear();
         }
@@ -654,7 +719,7 @@ impl Engine {
             let len = starts[group..].partition_point(|s| s.0 == index);
             let pattern = &self.patterns[index];
             if hits[index] > MAX_ANCHORED_TRIES {
-                for m in pattern.regex.find_all(text) {
+                for m in windows.find_all(&pattern.regex, text) {
                     push(pattern, m);
                 }
             } else {
@@ -664,7 +729,8 @@ impl Engine {
                     if start < from {
                         continue;
                     }
-                    if let Some(m) = pattern.regex.match_at(text, start) {
+                    let end = windows.range(windows.index(start)).end;
+                    if let Some(m) = pattern.regex.match_at(text, start, end) {
                         from = m.end().max(start + 1);
                         push(pattern, m);
                     }
@@ -674,22 +740,36 @@ impl Engine {
         }
         if exhaustive {
             for pattern in &self.patterns {
-                for m in pattern.regex.find_all(text) {
+                for m in windows.find_all(&pattern.regex, text) {
                     push(pattern, m);
                 }
             }
         } else if search == Search::Set {
-            let mut wanted = vec![false; self.patterns.len()];
-            let decided = self
-                .pattern_set()
-                .is_some_and(|set| set.mark(text, &self.set_members, &mut wanted));
-            for &index in &self.set_members {
-                if decided && !wanted[index] {
-                    continue;
+            // The set says in which windows each member has a match: only
+            // those are searched, and each is known to hold one.
+            let mut found: Vec<(usize, usize)> = Vec::new();
+            let decided = self.pattern_set().is_some_and(|set| {
+                set.for_each_end(text, |member, end| {
+                    if end > 0 {
+                        found.push((self.set_members[member], windows.index(end - 1)));
+                    }
+                })
+            });
+            if decided {
+                found.sort_unstable();
+                found.dedup();
+                for &(index, window) in &found {
+                    let pattern = &self.patterns[index];
+                    for m in pattern.regex.find_all_in(text, windows.range(window), true) {
+                        push(pattern, m);
+                    }
                 }
-                let pattern = &self.patterns[index];
-                for m in pattern.regex.find_all(text) {
-                    push(pattern, m);
+            } else {
+                for &index in &self.set_members {
+                    let pattern = &self.patterns[index];
+                    for m in windows.find_all(&pattern.regex, text) {
+                        push(pattern, m);
+                    }
                 }
             }
         } else if search == Search::Anchored {
@@ -698,7 +778,7 @@ impl Engine {
                     continue;
                 }
                 let pattern = &self.patterns[index];
-                for m in pattern.regex.find_all(text) {
+                for m in windows.find_all(&pattern.regex, text) {
                     push(pattern, m);
                 }
             }
@@ -1055,6 +1135,49 @@ mod tests {
         assert!(engine.pattern_set().is_some(), "the pattern set builds");
         assert_eq!(found(super::Search::Anchored), slow);
         assert_eq!(found(super::Search::Set), slow);
+    }
+
+    /// Windows split the prose between the two characters of each block
+    /// separator, cover it without gaps, and a pattern is searched window
+    /// by window: a match across two blocks cannot hide one inside a block.
+    #[test]
+    fn windows_partition_the_prose_and_keep_matches_in_blocks() {
+        let text = "A great deal\n\nshop now for the best deal today\n\nbye";
+        let doc = crate::source::read(
+            text,
+            crate::source::Kind::Text,
+            &mut crate::source::ProseBuilder::new(),
+        );
+        let prose = &doc.prose;
+        assert_eq!(prose.text, text);
+        let windows = super::Windows::new(prose);
+        assert_eq!(windows.count(), 3);
+        let mut next = 0;
+        for i in 0..windows.count() {
+            let range = windows.range(i);
+            assert_eq!(range.start, next);
+            for offset in range.clone() {
+                assert_eq!(windows.index(offset), i, "offset {offset}");
+            }
+            next = range.end;
+        }
+        assert_eq!(next, text.len());
+        let regex = crate::rules::LazyRegex::new(r"deal(?:\s+\w+)?".to_string());
+        let whole: Vec<&str> = regex
+            .find_all(text)
+            .iter()
+            .map(|m| &text[m.range()])
+            .collect();
+        assert_eq!(whole, ["deal\n\nshop", "deal today"]);
+        let found: Vec<&str> = windows
+            .find_all(&regex, text)
+            .iter()
+            .map(|m| &text[m.range()])
+            .collect();
+        assert_eq!(found, ["deal", "deal today"]);
+        let end = windows.range(0).end;
+        let at = regex.match_at(text, 8, end).map(|m| &text[m.range()]);
+        assert_eq!(at, Some("deal"));
     }
 
     #[test]

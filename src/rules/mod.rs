@@ -11,6 +11,7 @@ pub mod prebuilt;
 pub mod schema;
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -350,12 +351,12 @@ impl Both {
         })
     }
 
-    /// Every match in `text`, or Err when a DFA gave up.
-    fn find_all(&self, text: &str) -> Result<Vec<regex_automata::Match>, ()> {
+    /// Every match in `span` of `text`, or Err when a DFA gave up.
+    fn find_all(&self, text: &str, span: Range<usize>) -> Result<Vec<regex_automata::Match>, ()> {
         self.caches.with(
             || self.regex.create_cache(),
             |cache| {
-                let input = regex_automata::Input::new(text);
+                let input = regex_automata::Input::new(text).range(span);
                 let mut searcher = regex_automata::util::iter::Searcher::new(input);
                 let mut found = Vec::new();
                 loop {
@@ -424,44 +425,64 @@ impl LazyRegex {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
+        self.is_match_in(text, 0..text.len())
+    }
+
+    /// Whether a match lies in `span` of `text` (look-around sees past it).
+    fn is_match_in(&self, text: &str, span: Range<usize>) -> bool {
         // Until the regex is built, a text without any of its literal
         // prefixes is answered without building it: in a small run most
         // exceptions and conditions are asked once or twice, never match,
         // and would cost more to build than to rule out.
-        if self.precheck(|p| !may_match(p.prefixes, text)) {
+        if self.precheck(|p| !may_match(p.prefixes, &text[span.clone()])) {
             return false;
         }
-        let input = regex_automata::Input::new(text).earliest(true);
+        let input = regex_automata::Input::new(text).range(span).earliest(true);
         match self.forward().map(|f| f.search(&input)) {
             Some(Ok(found)) => found.is_some(),
-            _ => self.get().is_match(text),
+            _ => self.get().is_match(input),
         }
     }
 
     /// Every match in `text`, leftmost-first and not overlapping, in order.
-    ///
-    /// Asks the forward DFA first: most texts a rule searches hold no match,
-    /// and then the reverse automaton is never built.
     pub fn find_all(&self, text: &str) -> Vec<regex_automata::Match> {
-        if !self.is_match(text) {
+        self.find_all_in(text, 0..text.len(), false)
+    }
+
+    /// Every match that lies in `span` of `text` (look-around still sees the
+    /// text around it), leftmost-first and not overlapping, in order.
+    ///
+    /// Unless `expected` says a match is there, asks the forward DFA first:
+    /// most texts a rule searches hold no match, and then the reverse
+    /// automaton is never built.
+    pub fn find_all_in(
+        &self,
+        text: &str,
+        span: Range<usize>,
+        expected: bool,
+    ) -> Vec<regex_automata::Match> {
+        if !expected && !self.is_match_in(text, span.clone()) {
             return Vec::new();
         }
-        match self.both().map(|b| b.find_all(text)) {
+        match self.both().map(|b| b.find_all(text, span.clone())) {
             Some(Ok(found)) => found,
-            _ => self.get().find_iter(text).collect(),
+            _ => self
+                .get()
+                .find_iter(regex_automata::Input::new(text).range(span))
+                .collect(),
         }
     }
 
-    /// The match that starts exactly at `start` (the leftmost-first one), if
-    /// any; text before `start` still counts for `\b` and `^`.
-    pub fn match_at(&self, text: &str, start: usize) -> Option<regex_automata::Match> {
+    /// The match that starts exactly at `start` and ends by `end` (the
+    /// leftmost-first one), if any; text outside still counts for `\b` and `^`.
+    pub fn match_at(&self, text: &str, start: usize, end: usize) -> Option<regex_automata::Match> {
         // As in `is_match`: until it is built, a pattern whose long prefixes
         // do not start here is not built for this try.
         if self.precheck(|p| !may_match_at(p.long, text, start)) {
             return None;
         }
         let input = regex_automata::Input::new(text)
-            .range(start..)
+            .range(start..end)
             .anchored(regex_automata::Anchored::Yes);
         match self.forward().map(|f| f.search(&input)) {
             Some(Ok(end)) => end.map(|end| regex_automata::Match::must(0, start..end)),
