@@ -10,7 +10,10 @@ use std::sync::Mutex;
 /// A pool of caches of type `C`.
 #[derive(Debug)]
 pub struct CachePool<C> {
-    idle: Mutex<Vec<C>>,
+    /// Boxed: a lazy DFA's cache is a few hundred bytes, and it was copied
+    /// out of the pool and back for every search (a tenth of a search's
+    /// cost on a short text); a box moves as one pointer.
+    idle: Mutex<Vec<Box<C>>>,
 }
 
 impl<C> Default for CachePool<C> {
@@ -26,7 +29,7 @@ impl<C> CachePool<C> {
     pub fn with<R>(&self, create: impl FnOnce() -> C, search: impl FnOnce(&mut C) -> R) -> R {
         // A poisoned pool (a search panicked) only costs a fresh cache.
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let mut cache = idle.unwrap_or_else(create);
+        let mut cache = idle.unwrap_or_else(|| Box::new(create()));
         let out = search(&mut cache);
         if let Ok(mut idle) = self.idle.lock() {
             idle.push(cache);
