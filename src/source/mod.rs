@@ -6,6 +6,7 @@
 pub mod html;
 pub mod markdown;
 pub mod prose;
+mod simple_yaml;
 pub mod text;
 
 use std::ops::Range;
@@ -152,6 +153,8 @@ pub fn split_front_matter(text: &str) -> Option<FrontMatter> {
                         ),
                     }),
                 )
+            } else if let Some(value) = simple_yaml::read(raw) {
+                (Some(value), None)
             } else {
                 match serde_yaml::from_str::<Value>(raw) {
                     Ok(v @ (Value::Mapping(_) | Value::Null)) => (Some(v), None),
