@@ -45,6 +45,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "free/free-with-purchase",
     "free/inclusive-called-free",
     "free/trial-is-a-purchase",
+    "green/absolute-claim",
     "green/disposal-claim",
     "green/future-performance",
     "green/generic-claim",
