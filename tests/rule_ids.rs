@@ -65,6 +65,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "hype/earnings-claim",
     "hype/establishment-claim",
     "hype/miracle-language",
+    "hype/price-promise-conditions",
     "hype/quantified-performance",
     "hype/ranking-claim",
     "hype/superlative-unsubstantiated",
