@@ -339,7 +339,15 @@ fn footnote_conditions(
         let note_text = &text[note.clone()];
         let relevant = match when {
             Some(ctx) => ctx.nearby.is_match(note_text),
-            None => FREE_WORDS.is_match(whole.as_str()) && CONDITION_WORDS.is_match(note_text),
+            None => {
+                // "Free delivery on orders over £50*": the marker sits on the
+                // price, but the claim it qualifies is the "free" before it.
+                let lead = claim_block.map_or("", |b| {
+                    sentence_lead(text, prose.blocks[b].start, whole.start())
+                });
+                (FREE_WORDS.is_match(whole.as_str()) || FREE_WORDS.is_match(lead))
+                    && CONDITION_WORDS.is_match(note_text)
+            }
         };
         if !relevant {
             continue;
@@ -350,6 +358,20 @@ fn footnote_conditions(
             "the conditions are only here, away from the claim".to_string(),
         ));
         out.push(f);
+    }
+}
+
+/// The words of the sentence before `at` in the block starting at `block_start`,
+/// at most 80 bytes back: the claim an asterisked price belongs to.
+fn sentence_lead(text: &str, block_start: usize, at: usize) -> &str {
+    let mut from = at.saturating_sub(80).max(block_start);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let lead = &text[from..at];
+    match lead.rfind(['.', '!', '?']) {
+        Some(i) => &lead[i + 1..],
+        None => lead,
     }
 }
 
@@ -515,6 +537,17 @@ fn front_matter_invalid(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentence_lead_stops_at_the_sentence_and_block() {
+        let text = "Sofas from £499. Free delivery on orders over £50*";
+        let at = text.find("£50").unwrap();
+        assert_eq!(sentence_lead(text, 0, at), " Free delivery on orders over ");
+        assert_eq!(sentence_lead(text, at, at), "");
+        let long = format!("{}é free over £5*", "x".repeat(79));
+        let at = long.find("£5").unwrap();
+        assert!(sentence_lead(&long, 0, at).ends_with("free over "));
+    }
 
     #[test]
     fn every_built_in_pattern_compiles() {
