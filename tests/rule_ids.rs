@@ -18,6 +18,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "drip/inflation-linked-price-rise",
     "drip/intro-price-without-later-price",
     "drip/mandatory-fees-excluded",
+    "drip/no-hidden-fees-contradicted",
     "drip/pre-ticked-extra",
     "drip/starting-at-monthly-price",
     "drip/vat-exclusive-consumer-price",
