@@ -747,11 +747,17 @@ impl Engine {
         } else if search == Search::Set {
             // The set says in which windows each member has a match: only
             // those are searched, and each is known to hold one.
+            // Ends come in order, so a member's windows do too: one entry per
+            // (member, window) keeps the list as short as the page's blocks,
+            // not its matches (a page of nothing but claims has millions).
             let mut found: Vec<(usize, usize)> = Vec::new();
+            let mut last = vec![usize::MAX; self.set_members.len()];
             let decided = self.pattern_set().is_some_and(|set| {
                 set.for_each_end(text, |member, end| {
-                    if end > 0 {
-                        found.push((self.set_members[member], windows.index(end - 1)));
+                    let window = windows.index(end.saturating_sub(1));
+                    if end > 0 && last[member] != window {
+                        last[member] = window;
+                        found.push((self.set_members[member], window));
                     }
                 })
             });
