@@ -154,12 +154,7 @@ pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
         },
         version: 1,
     };
-    // serde_json writes token by token; through `dyn Write` each token was an
-    // indirect call. A local buffer takes them inline and passes on large chunks.
-    let mut buffered = io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut buffered, &report)?;
-    writeln!(buffered)?;
-    buffered.flush()
+    super::write_pretty_json(out, &report)
 }
 
 #[cfg(test)]

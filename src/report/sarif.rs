@@ -54,8 +54,7 @@ pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
         version: "2.1.0",
         runs: std::slice::from_ref(&run),
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    out.write_all(b"\n")
+    super::write_pretty_json(out, &log)
 }
 
 /// The top level as a struct, so that `$schema` and `version` come first in the
