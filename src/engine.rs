@@ -378,10 +378,7 @@ impl<'a> Windows<'a> {
     /// is tried first.
     fn find_all(&self, regex: &LazyRegex, text: &str) -> Vec<regex_automata::Match> {
         let whole = regex.find_all(text);
-        let crossing = |m: &regex_automata::Match| {
-            memchr::memmem::find(&text.as_bytes()[m.range()], BLOCK_SEPARATOR.as_bytes()).is_some()
-        };
-        if !whole.iter().any(crossing) {
+        if !whole.iter().any(|m| spans_blocks(text, m)) {
             return whole;
         }
         (0..self.count())
@@ -691,7 +688,7 @@ impl Engine {
             });
         });
         let mut push = |pattern: &Pattern, m: regex_automata::Match| {
-            if m.is_empty() || text[m.range()].contains(BLOCK_SEPARATOR) {
+            if m.is_empty() || spans_blocks(text, &m) {
                 return;
             }
             out.push(Candidate {
@@ -1012,6 +1009,11 @@ fn is_word_char(c: char) -> bool {
 fn inside_word(text: &[u8], at: usize) -> bool {
     use crate::checkers::price::is_word_byte;
     at > 0 && text.get(at).is_some_and(|&b| is_word_byte(b)) && is_word_byte(text[at - 1])
+}
+
+/// Whether match `m` runs across a block separator (a claim never does).
+fn spans_blocks(text: &str, m: &regex_automata::Match) -> bool {
+    memchr::memmem::find(&text.as_bytes()[m.range()], BLOCK_SEPARATOR.as_bytes()).is_some()
 }
 
 /// Extends a match that stops inside a word or number to its end, so a
