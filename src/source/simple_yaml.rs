@@ -133,8 +133,10 @@ fn special(word: &str) -> bool {
 /// other value that starts with a digit (octal, hex, exponents, times).
 fn number_or_date(value: &str) -> Option<Value> {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // "059": octal in some YAML versions, a plain 59 in others.
+    let leading_zero = |s: &str| s.len() > 1 && s.starts_with('0');
     if digits(value) {
-        if value.len() > 1 && value.starts_with('0') {
+        if leading_zero(value) {
             return None;
         }
         return value
@@ -145,7 +147,7 @@ fn number_or_date(value: &str) -> Option<Value> {
     if let Some((whole, fraction)) = value.split_once('.')
         && digits(whole)
         && digits(fraction)
-        && !(whole.len() > 1 && whole.starts_with('0'))
+        && !leading_zero(whole)
         && value.len() <= 15
     {
         return value
