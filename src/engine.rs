@@ -1,8 +1,9 @@
 //! The matcher: every rule compiled once, then run over a document's prose.
 //!
-//! All literal phrases of all rules live in one Aho-Corasick automaton; regex
-//! patterns sit behind one `RegexSet` that says which per-rule regexes are
-//! worth running. Conditions (`exceptions`, `when`, `unless`) and the built-in
+//! All literal phrases of all rules, and the literal prefixes and suffixes of
+//! their patterns, are found in one pass (a hash table for a few pages, a DFA
+//! for many); the patterns whose prefixes are too common to go by sit behind
+//! one multi-pattern lazy DFA that says which of them match, and where. Conditions (`exceptions`, `when`, `unless`) and the built-in
 //! checkers then decide which candidates become findings. Nothing here is
 //! compiled per file, and nothing here knows about output or suppression.
 
@@ -13,13 +14,13 @@ use std::ops::Range;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex_automata::{MatchKind, hybrid};
 
 use crate::cache_pool::CachePool;
 use crate::checkers;
 use crate::date::Date;
 use crate::facts::Facts;
+use crate::literal_dfa::LiteralDfa;
 use crate::literal_table::LiteralTable;
 use crate::prefix::{prefix_literals, suffix_literals};
 use crate::rules::{Checker, Context, Jurisdiction, LazyRegex, Rule, Scope};
@@ -197,73 +198,31 @@ struct LiteralSet {
 enum LiteralFinder {
     /// A hash table: built in a fraction of an automaton's time, so
     /// runs of a few pages (the pre-commit case) do not pay for one.
-    Table(LiteralTable),
-    /// An Aho-Corasick DFA: costly to build, repaid by faster scans once a
-    /// run has many pages. It holds each distinct string once (patterns
-    /// share prefixes such as the digits of `\d+% off`): `owners` lists the
-    /// literals grouped by string, and `groups[id]` is the range of
-    /// `owners` that automaton pattern `id` stands for. With one entry per
-    /// literal, every digit of a page was reported a dozen times.
-    Automaton {
-        ac: AhoCorasick,
-        owners: Vec<u32>,
-        groups: Vec<Range<u32>>,
-    },
+    Table(Box<LiteralTable>),
+    /// A DFA ([`LiteralDfa`]): scans much faster than the table, but its
+    /// build (a few milliseconds) would be most of a pre-commit run.
+    Dfa(Box<LiteralDfa>),
 }
 
 impl LiteralSet {
     fn new<S: AsRef<str>>(list: &[S], kinds: Vec<Literal>, automaton: bool) -> LiteralSet {
         let list: Vec<&[u8]> = list.iter().map(|s| s.as_ref().as_bytes()).collect();
         let finder = if automaton {
-            let mut owners: Vec<u32> = (0..list.len()).map(to_u32).collect();
-            let folded = |i: u32| list[i as usize].iter().map(u8::to_ascii_lowercase);
-            owners.sort_by(|&a, &b| folded(a).cmp(folded(b)));
-            let mut distinct: Vec<&[u8]> = Vec::new();
-            let mut groups: Vec<Range<u32>> = Vec::new();
-            for (at, &owner) in owners.iter().enumerate() {
-                let literal = list[owner as usize];
-                match (distinct.last(), groups.last_mut()) {
-                    (Some(last), Some(group)) if last.eq_ignore_ascii_case(literal) => {
-                        group.end = to_u32(at + 1);
-                    }
-                    _ => {
-                        distinct.push(literal);
-                        groups.push(to_u32(at)..to_u32(at + 1));
-                    }
-                }
-            }
-            let ac = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(aho_corasick::MatchKind::Standard)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(&distinct)
-                .expect("phrases were validated when the pack was loaded");
-            LiteralFinder::Automaton { ac, owners, groups }
+            LiteralFinder::Dfa(Box::new(LiteralDfa::new(&list)))
         } else {
-            LiteralFinder::Table(LiteralTable::new(&list))
+            LiteralFinder::Table(Box::new(LiteralTable::new(&list)))
         };
         LiteralSet { finder, kinds }
     }
 
     /// Calls `found(literal, start, end)` for every occurrence of every
     /// literal in `text`, overlapping ones included.
-    fn for_each_match(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
+    fn for_each_match(&self, text: &str, found: impl FnMut(usize, usize, usize)) {
         match &self.finder {
             LiteralFinder::Table(table) => table.for_each_match(text.as_bytes(), found),
-            LiteralFinder::Automaton { ac, owners, groups } => {
-                for m in ac.find_overlapping_iter(text) {
-                    let group = groups[m.pattern().as_usize()].clone();
-                    for &owner in &owners[group.start as usize..group.end as usize] {
-                        found(owner as usize, m.start(), m.end());
-                    }
-                }
-            }
+            LiteralFinder::Dfa(dfa) => dfa.for_each_match(text.as_bytes(), found),
         }
     }
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).expect("fewer than 2^32 literals")
 }
 
 /// Several patterns as one lazy DFA that reports which of them match.

@@ -23,6 +23,7 @@ pub mod examples;
 pub mod facts;
 pub mod lean_regex;
 pub mod lint;
+pub mod literal_dfa;
 pub mod literal_table;
 pub mod lsp;
 pub mod prefix;
