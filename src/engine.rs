@@ -121,13 +121,13 @@ struct Pattern {
 const MAX_ANCHORED_TRIES: usize = 64;
 
 /// Documents a run must have before it uses the pattern set. Building the
-/// set and its automaton, and warming its lazy DFA, costs about as much as
-/// it saves on 400 pages of the bench corpus (callgrind: 100 pages cost 35%
-/// more with the set, 1,000 pages 12% less), so a pre-commit hook's few
-/// files never pay for it. A run that says how many pages it has
-/// ([`Engine::plan`]) decides up front; otherwise (an editor session) the
-/// set comes in after that many pages.
-const SET_AFTER_DOCS: usize = 400;
+/// set, its literal DFA and warming its lazy DFA costs about 70 M
+/// instructions, and saves about 1.7 M a page of the bench corpus
+/// (callgrind: 20 pages cost 35% more with the set, 40 pages 3% more, 100
+/// pages 20% less), so a pre-commit hook's few files never pay for it. A
+/// run that says how many pages it has ([`Engine::plan`]) decides up front;
+/// otherwise (an editor session) the set comes in after that many pages.
+const SET_AFTER_DOCS: usize = 50;
 
 /// How [`Engine::candidates_with`] finds pattern matches; all three find the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
