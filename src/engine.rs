@@ -152,6 +152,43 @@ enum Literal {
     /// page, the pattern is not tried at all. `bool`: every match ends at a
     /// word boundary.
     Suffix(usize, bool),
+    /// A prefix every match of condition `u32` (an exception or `nearby`
+    /// regex, see [`Conditions`]) starts with; `bool` as for `Prefix`.
+    Condition(u32, bool),
+}
+
+/// The conditions of the rules (exceptions, `when` and `unless` regexes)
+/// whose every match starts with a known literal: those literals are found
+/// in the same pass as the rules' own, so a condition is searched for only
+/// in scopes where one of them occurs. Most conditions never match a given
+/// block, and each search has a fixed cost of about 1,500 instructions.
+#[derive(Debug, Default)]
+struct Conditions {
+    /// Per rule: the id of each exception, then of `when` and `unless`
+    /// (None: no known prefixes, always searched).
+    exceptions: Vec<Vec<Option<u32>>>,
+    when: Vec<Option<u32>>,
+    unless: Vec<Option<u32>>,
+}
+
+/// Where in one document the prefixes of each condition occur: (condition,
+/// prose offset), sorted.
+#[derive(Debug, Default)]
+pub struct ConditionHits(Vec<(u32, usize)>);
+
+impl ConditionHits {
+    /// The first offset in `range` where a prefix of condition `id` begins,
+    /// or None. A condition with no id (no known prefixes) may start anywhere.
+    fn first_in(&self, id: Option<u32>, range: &Range<usize>) -> Option<usize> {
+        let Some(id) = id else {
+            return Some(range.start);
+        };
+        let i = self.0.partition_point(|&hit| hit < (id, range.start));
+        self.0
+            .get(i)
+            .filter(|&&(hit, at)| hit == id && at < range.end)
+            .map(|&(_, at)| at)
+    }
 }
 
 /// All active rules, compiled.
@@ -185,6 +222,7 @@ pub struct Engine {
     docs_seen: AtomicUsize,
     docs_planned: AtomicUsize,
     checkers: Vec<(usize, Checker)>,
+    conditions: Conditions,
     pub settings: Settings,
 }
 
@@ -441,6 +479,7 @@ impl Engine {
                 checkers.push((i, checker));
             }
         }
+        let conditions = condition_literals(&rules, &mut literal_list, &mut literal_kinds);
         let mut in_set = vec![false; patterns.len()];
         for &i in &set_members {
             in_set[i] = true;
@@ -460,6 +499,7 @@ impl Engine {
             docs_seen: AtomicUsize::new(0),
             docs_planned: AtomicUsize::new(0),
             checkers,
+            conditions,
             settings,
         }
     }
@@ -477,7 +517,7 @@ impl Engine {
     /// prose and front matter, `facts` what it declares.
     pub fn check(&self, text: &str, doc: &Document, facts: &Facts) -> Vec<Finding> {
         let prose = &doc.prose;
-        let mut candidates = self.candidates(prose);
+        let (mut candidates, condition_hits) = self.candidates(prose);
         // Leftmost-longest per rule: one finding per claim, not one per variant.
         candidates.sort_by(|a, b| {
             (a.rule, a.prose.start, std::cmp::Reverse(a.prose.end)).cmp(&(
@@ -486,7 +526,7 @@ impl Engine {
                 std::cmp::Reverse(b.prose.end),
             ))
         });
-        let mut view = ProseView::new(prose);
+        let mut view = ProseView::new(prose, condition_hits);
         let mut findings = Vec::new();
         let mut last: Option<(usize, usize)> = None;
         for c in candidates {
@@ -501,7 +541,7 @@ impl Engine {
             if rule.checker.is_some() {
                 continue;
             }
-            match self.judge(rule, &c.prose, &mut view, facts) {
+            match self.judge(c.rule, &c.prose, &mut view, facts) {
                 Verdict::Clear => {}
                 Verdict::Report => findings.push(Finding {
                     rule: c.rule,
@@ -547,7 +587,7 @@ impl Engine {
             .map(|(i, _)| *i)
     }
 
-    fn candidates(&self, prose: &Prose) -> Vec<Candidate> {
+    fn candidates(&self, prose: &Prose) -> (Vec<Candidate>, ConditionHits) {
         let seen = self.docs_seen.fetch_add(1, Ordering::Relaxed);
         let planned = self.docs_planned.load(Ordering::Relaxed);
         let search = if seen.max(planned) >= SET_AFTER_DOCS && self.set_ready() {
@@ -614,8 +654,9 @@ impl Engine {
             .as_ref()
     }
 
-    /// Every claim candidate in `prose`, found the way `search` says.
-    fn candidates_with(&self, prose: &Prose, search: Search) -> Vec<Candidate> {
+    /// Every claim candidate in `prose`, found the way `search` says, and
+    /// where the conditions' prefixes occur.
+    fn candidates_with(&self, prose: &Prose, search: Search) -> (Vec<Candidate>, ConditionHits) {
         let exhaustive = search == Search::Exhaustive;
         let text = prose.text.as_str();
         let mut out = Vec::new();
@@ -637,8 +678,15 @@ impl Engine {
             _ => &self.literals,
         };
         let bytes = text.as_bytes();
+        let mut condition_hits = ConditionHits::default();
         literals.for_each_match(text, |literal, start, end| {
             let owner = match literals.kinds[literal] {
+                Literal::Condition(id, opens) => {
+                    if !(opens && inside_word(bytes, start)) {
+                        condition_hits.0.push((id, start));
+                    }
+                    return;
+                }
                 Literal::Suffix(pattern, closes) => {
                     // A suffix inside a longer word cannot end a match.
                     if !(closes && inside_word(bytes, end)) {
@@ -768,26 +816,30 @@ impl Engine {
                 }
             }
         }
-        out
+        condition_hits.0.sort_unstable();
+        (out, condition_hits)
     }
 
     /// Decides whether a candidate claim stands, given the rule's conditions.
     fn judge(
         &self,
-        rule: &Rule,
+        index: usize,
         claim: &Range<usize>,
         view: &mut ProseView<'_>,
         facts: &Facts,
     ) -> Verdict {
+        let rule = &self.rules[index];
+        let conditions = &self.conditions;
         if rule
             .exceptions
             .iter()
-            .any(|exception| view.exception_overlaps(exception, claim))
+            .zip(&conditions.exceptions[index])
+            .any(|(exception, &id)| view.exception_overlaps(exception, id, claim))
         {
             return Verdict::Clear;
         }
         if let Some(when) = &rule.when
-            && !view.found_near(when, claim)
+            && !view.found_near(when, conditions.when[index], claim)
         {
             return Verdict::Clear;
         }
@@ -795,7 +847,7 @@ impl Engine {
             return Verdict::Clear;
         }
         if let Some(nearby) = &rule.unless.nearby
-            && view.found_near(nearby, claim)
+            && view.found_near(nearby, conditions.unless[index], claim)
         {
             return Verdict::Clear;
         }
@@ -849,10 +901,7 @@ impl Engine {
         view: &mut ProseView<'_>,
         facts: &Facts,
     ) -> bool {
-        !matches!(
-            self.judge(&self.rules[rule], claim, view, facts),
-            Verdict::Clear
-        )
+        !matches!(self.judge(rule, claim, view, facts), Verdict::Clear)
     }
 }
 
@@ -884,27 +933,42 @@ pub struct ProseView<'a> {
     exception_matches: HashMap<(usize, usize), Vec<Range<usize>>>,
     /// Evidence answers by sentence range.
     evidence: HashMap<(usize, usize), EvidenceVerdict>,
+    /// Where the conditions' prefixes occur: scopes without one are not searched.
+    condition_hits: ConditionHits,
 }
 
 impl<'a> ProseView<'a> {
-    pub fn new(prose: &'a Prose) -> ProseView<'a> {
+    fn new(prose: &'a Prose, condition_hits: ConditionHits) -> ProseView<'a> {
         ProseView {
             prose,
             sentences: vec![None; prose.blocks.len()],
             near: HashMap::new(),
             exception_matches: HashMap::new(),
             evidence: HashMap::new(),
+            condition_hits,
         }
     }
 
-    /// True when a match of `exceptions` in the claim's block overlaps the claim.
-    fn exception_overlaps(&mut self, exceptions: &LazyRegex, claim: &Range<usize>) -> bool {
+    /// True when a match of `exceptions` (condition `id`) in the claim's
+    /// block overlaps the claim.
+    fn exception_overlaps(
+        &mut self,
+        exceptions: &LazyRegex,
+        id: Option<u32>,
+        claim: &Range<usize>,
+    ) -> bool {
         let block = self.block_range(claim.start);
         let key = (std::ptr::from_ref(exceptions) as usize, block.start);
         let text = &self.prose.text;
+        let hits = &self.condition_hits;
         let matches = self.exception_matches.entry(key).or_insert_with(|| {
+            // Every match starts at a prefix, so none starts before the first.
+            let Some(first) = hits.first_in(id, &block) else {
+                return Vec::new();
+            };
+            let within = &text[block.clone()];
             exceptions
-                .find_all(&text[block.clone()])
+                .find_all_in(within, first - block.start..within.len(), false)
                 .into_iter()
                 .map(|m| block.start + m.start()..block.start + m.end())
                 .collect()
@@ -962,8 +1026,9 @@ impl<'a> ProseView<'a> {
         &self.prose.text[range]
     }
 
-    /// True when `context.nearby` matches within its scope around `claim`.
-    pub fn found_near(&mut self, context: &Context, claim: &Range<usize>) -> bool {
+    /// True when `context.nearby` (condition `id`) matches within its scope
+    /// around `claim`.
+    fn found_near(&mut self, context: &Context, id: Option<u32>, claim: &Range<usize>) -> bool {
         let range = self.scope_range(context.within, claim);
         let key = (
             std::ptr::from_ref(&context.nearby) as usize,
@@ -973,7 +1038,16 @@ impl<'a> ProseView<'a> {
         if let Some(&hit) = self.near.get(&key) {
             return hit;
         }
-        let hit = context.nearby.is_match(&self.prose.text[range]);
+        // As for exceptions: a match can only start at a prefix.
+        let hit = self
+            .condition_hits
+            .first_in(id, &range)
+            .is_some_and(|first| {
+                let within = &self.prose.text[range.clone()];
+                context
+                    .nearby
+                    .is_match_in(within, first - range.start..within.len())
+            });
         self.near.insert(key, hit);
         hit
     }
@@ -1018,6 +1092,49 @@ fn complete_word(text: &str, end: usize) -> usize {
         end += c.len_utf8();
     }
     end
+}
+
+/// Gives each condition regex of `rules` (exceptions, `when` and `unless`)
+/// whose literal prefixes `build.rs` worked out an id, and adds those
+/// prefixes to the literal list. Regexes with the same source share an id.
+fn condition_literals(
+    rules: &[Rule],
+    list: &mut Vec<Cow<'static, str>>,
+    kinds: &mut Vec<Literal>,
+) -> Conditions {
+    let mut ids: HashMap<String, Option<u32>> = HashMap::new();
+    let mut id_of = |regex: &LazyRegex| -> Option<u32> {
+        if let Some(&id) = ids.get(&regex.source) {
+            return id;
+        }
+        let id = crate::rules::bundled_literals(&regex.source).and_then(|(prefixes, _, traits)| {
+            // Common prefixes ("the", digits) would rule out little and
+            // cost a report at every occurrence.
+            let prefixes = prefixes.filter(|p| !p.is_empty() && crate::prefix::selective(p))?;
+            let id = u32::try_from(ids.len()).expect("fewer than 2^32 conditions");
+            let opens = traits & crate::prefix::OPENS_AT_BOUNDARY != 0;
+            kinds.extend(std::iter::repeat_n(
+                Literal::Condition(id, opens),
+                prefixes.len(),
+            ));
+            list.extend(prefixes);
+            Some(id)
+        });
+        ids.insert(regex.source.clone(), id);
+        id
+    };
+    let mut conditions = Conditions::default();
+    for rule in rules {
+        let exceptions = rule.exceptions.iter().map(&mut id_of).collect();
+        conditions.exceptions.push(exceptions);
+        conditions
+            .when
+            .push(rule.when.as_ref().and_then(|c| id_of(&c.nearby)));
+        conditions
+            .unless
+            .push(rule.unless.nearby.as_ref().and_then(|c| id_of(&c.nearby)));
+    }
+    conditions
 }
 
 /// The literal prefixes and suffixes of every source, in order. Bundled
@@ -1107,6 +1224,7 @@ mod tests {
         let found_by = |engine: &super::Engine, search| {
             let mut list: Vec<_> = engine
                 .candidates_with(&doc.prose, search)
+                .0
                 .iter()
                 .map(key)
                 .collect();
@@ -1125,6 +1243,54 @@ mod tests {
         assert!(engine.pattern_set().is_some(), "the pattern set builds");
         assert_eq!(found(super::Search::Anchored), slow);
         assert_eq!(found(super::Search::Set), slow);
+    }
+
+    /// Searching a condition only in scopes where one of its prefixes
+    /// occurs decides every bundled example as searching every scope does.
+    #[test]
+    fn condition_prefixes_change_no_verdict() {
+        use crate::rules::{Jurisdiction, PackSelection};
+        let rules = crate::rules::load(&PackSelection {
+            default_rules: true,
+            packs: vec!["all".to_string()],
+            extra: Vec::new(),
+            jurisdiction: Jurisdiction::Us,
+        })
+        .expect("bundled packs load");
+        let settings = || super::Settings::new(crate::date::Date::new(2026, 11, 27).unwrap());
+        let narrowed = super::Engine::new(rules.clone(), settings());
+        let mut everywhere = super::Engine::new(rules.clone(), settings());
+        let ids = &narrowed.conditions;
+        let known = ids
+            .exceptions
+            .iter()
+            .flatten()
+            .chain(&ids.when)
+            .chain(&ids.unless);
+        assert!(
+            known.flatten().count() > 50,
+            "many conditions have prefixes"
+        );
+        everywhere.conditions = super::Conditions {
+            exceptions: rules
+                .iter()
+                .map(|r| vec![None; r.exceptions.len()])
+                .collect(),
+            when: vec![None; rules.len()],
+            unless: vec![None; rules.len()],
+        };
+        let mut builder = crate::source::ProseBuilder::new();
+        let mut findings = 0;
+        for rule in &rules {
+            for example in rule.bad_examples.iter().chain(&rule.good_examples) {
+                let doc = crate::source::read(example, crate::source::Kind::Text, &mut builder);
+                let facts = crate::facts::Facts::default();
+                let found = narrowed.check(example, &doc, &facts);
+                assert_eq!(found, everywhere.check(example, &doc, &facts), "{example}");
+                findings += found.len();
+            }
+        }
+        assert!(findings > 300, "the examples are judged ({findings})");
     }
 
     /// Windows split the prose between the two characters of each block

@@ -429,7 +429,7 @@ impl LazyRegex {
     }
 
     /// Whether a match lies in `span` of `text` (look-around sees past it).
-    fn is_match_in(&self, text: &str, span: Range<usize>) -> bool {
+    pub fn is_match_in(&self, text: &str, span: Range<usize>) -> bool {
         // Until the regex is built, a text without any of its literal
         // prefixes is answered without building it: in a small run most
         // exceptions and conditions are asked once or twice, never match,
