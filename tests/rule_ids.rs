@@ -53,6 +53,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "green/generic-claim",
     "green/offset-neutrality",
     "green/unverified-label",
+    "guarantee/legal-right-as-feature",
     "guarantee/lifetime-undefined",
     "guarantee/terms-undisclosed",
     "health/chemical-free",
