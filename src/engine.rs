@@ -158,10 +158,12 @@ enum Literal {
 }
 
 /// The conditions of the rules (exceptions, `when` and `unless` regexes)
-/// whose every match starts with a known literal: those literals are found
-/// in the same pass as the rules' own, so a condition is searched for only
-/// in scopes where one of them occurs. Most conditions never match a given
-/// block, and each search has a fixed cost of about 1,500 instructions.
+/// whose every match starts with a selective literal: in runs that use the
+/// pattern set, those literals are found in the same pass as the rules'
+/// own, so a condition is searched for only in scopes where one of them
+/// occurs. Most conditions never match a given block, and each search has a
+/// fixed cost of about 1,500 instructions. (Short runs do not pay for
+/// working the literals out: there, every condition is searched.)
 #[derive(Debug, Default)]
 struct Conditions {
     /// Per rule: the id of each exception, then of `when` and `unless`
@@ -169,22 +171,30 @@ struct Conditions {
     exceptions: Vec<Vec<Option<u32>>>,
     when: Vec<Option<u32>>,
     unless: Vec<Option<u32>>,
+    /// The prefixes, and the literal kind (condition id) of each.
+    literals: Vec<Cow<'static, str>>,
+    kinds: Vec<Literal>,
 }
 
 /// Where in one document the prefixes of each condition occur: (condition,
-/// prose offset), sorted.
+/// prose offset), sorted. Without `complete` (no condition prefixes were
+/// looked for), every condition may match anywhere.
 #[derive(Debug, Default)]
-pub struct ConditionHits(Vec<(u32, usize)>);
+pub struct ConditionHits {
+    hits: Vec<(u32, usize)>,
+    complete: bool,
+}
 
 impl ConditionHits {
-    /// The first offset in `range` where a prefix of condition `id` begins,
-    /// or None. A condition with no id (no known prefixes) may start anywhere.
+    /// The first offset in `range` where a match of condition `id` can
+    /// start, or None when it cannot match there. A condition with no id (no
+    /// known prefixes) may start anywhere.
     fn first_in(&self, id: Option<u32>, range: &Range<usize>) -> Option<usize> {
-        let Some(id) = id else {
+        let Some(id) = id.filter(|_| self.complete) else {
             return Some(range.start);
         };
-        let i = self.0.partition_point(|&hit| hit < (id, range.start));
-        self.0
+        let i = self.hits.partition_point(|&hit| hit < (id, range.start));
+        self.hits
             .get(i)
             .filter(|&&(hit, at)| hit == id && at < range.end)
             .map(|&(_, at)| at)
@@ -222,7 +232,8 @@ pub struct Engine {
     docs_seen: AtomicUsize,
     docs_planned: AtomicUsize,
     checkers: Vec<(usize, Checker)>,
-    conditions: Conditions,
+    /// Built with `set_literals`, which holds their prefixes.
+    conditions: OnceLock<Conditions>,
     pub settings: Settings,
 }
 
@@ -479,7 +490,6 @@ impl Engine {
                 checkers.push((i, checker));
             }
         }
-        let conditions = condition_literals(&rules, &mut literal_list, &mut literal_kinds);
         let mut in_set = vec![false; patterns.len()];
         for &i in &set_members {
             in_set[i] = true;
@@ -499,7 +509,7 @@ impl Engine {
             docs_seen: AtomicUsize::new(0),
             docs_planned: AtomicUsize::new(0),
             checkers,
-            conditions,
+            conditions: OnceLock::new(),
             settings,
         }
     }
@@ -633,6 +643,12 @@ impl Engine {
                 })
                 .map(|(s, k)| (s.as_ref(), *k))
                 .unzip();
+            let conditions = self.conditions.get_or_init(|| condition_literals(&self.rules));
+            let list: Vec<&str> = list
+                .into_iter()
+                .chain(conditions.literals.iter().map(Cow::as_ref))
+                .collect();
+            let kinds = kinds.into_iter().chain(conditions.kinds.iter().copied()).collect();
             LiteralSet::new(&list, kinds, true)
         })
     }
@@ -678,12 +694,15 @@ impl Engine {
             _ => &self.literals,
         };
         let bytes = text.as_bytes();
-        let mut condition_hits = ConditionHits::default();
+        let mut condition_hits = ConditionHits {
+            hits: Vec::new(),
+            complete: search == Search::Set,
+        };
         literals.for_each_match(text, |literal, start, end| {
             let owner = match literals.kinds[literal] {
                 Literal::Condition(id, opens) => {
                     if !(opens && inside_word(bytes, start)) {
-                        condition_hits.0.push((id, start));
+                        condition_hits.hits.push((id, start));
                     }
                     return;
                 }
@@ -816,7 +835,7 @@ impl Engine {
                 }
             }
         }
-        condition_hits.0.sort_unstable();
+        condition_hits.hits.sort_unstable();
         (out, condition_hits)
     }
 
@@ -829,17 +848,15 @@ impl Engine {
         facts: &Facts,
     ) -> Verdict {
         let rule = &self.rules[index];
-        let conditions = &self.conditions;
-        if rule
-            .exceptions
-            .iter()
-            .zip(&conditions.exceptions[index])
-            .any(|(exception, &id)| view.exception_overlaps(exception, id, claim))
-        {
+        let ids = self.conditions.get();
+        if rule.exceptions.iter().enumerate().any(|(i, exception)| {
+            let id = ids.and_then(|c| c.exceptions[index][i]);
+            view.exception_overlaps(exception, id, claim)
+        }) {
             return Verdict::Clear;
         }
         if let Some(when) = &rule.when
-            && !view.found_near(when, conditions.when[index], claim)
+            && !view.found_near(when, ids.and_then(|c| c.when[index]), claim)
         {
             return Verdict::Clear;
         }
@@ -847,7 +864,7 @@ impl Engine {
             return Verdict::Clear;
         }
         if let Some(nearby) = &rule.unless.nearby
-            && view.found_near(nearby, conditions.unless[index], claim)
+            && view.found_near(nearby, ids.and_then(|c| c.unless[index]), claim)
         {
             return Verdict::Clear;
         }
@@ -1095,13 +1112,11 @@ fn complete_word(text: &str, end: usize) -> usize {
 }
 
 /// Gives each condition regex of `rules` (exceptions, `when` and `unless`)
-/// whose literal prefixes `build.rs` worked out an id, and adds those
-/// prefixes to the literal list. Regexes with the same source share an id.
-fn condition_literals(
-    rules: &[Rule],
-    list: &mut Vec<Cow<'static, str>>,
-    kinds: &mut Vec<Literal>,
-) -> Conditions {
+/// whose selective literal prefixes `build.rs` worked out an id, with those
+/// prefixes. Regexes with the same source share an id.
+fn condition_literals(rules: &[Rule]) -> Conditions {
+    let mut list: Vec<Cow<'static, str>> = Vec::new();
+    let mut kinds: Vec<Literal> = Vec::new();
     let mut ids: HashMap<String, Option<u32>> = HashMap::new();
     let mut id_of = |regex: &LazyRegex| -> Option<u32> {
         if let Some(&id) = ids.get(&regex.source) {
@@ -1134,6 +1149,8 @@ fn condition_literals(
             .unless
             .push(rule.unless.nearby.as_ref().and_then(|c| id_of(&c.nearby)));
     }
+    conditions.literals = list;
+    conditions.kinds = kinds;
     conditions
 }
 
@@ -1258,9 +1275,27 @@ mod tests {
         })
         .expect("bundled packs load");
         let settings = || super::Settings::new(crate::date::Date::new(2026, 11, 27).unwrap());
+        // Both search the way a long run does (the prefixes are only looked
+        // for there); one knows no condition's prefixes.
         let narrowed = super::Engine::new(rules.clone(), settings());
-        let mut everywhere = super::Engine::new(rules.clone(), settings());
-        let ids = &narrowed.conditions;
+        let everywhere = super::Engine::new(rules.clone(), settings());
+        narrowed.plan(1000);
+        everywhere.plan(1000);
+        let all_searched = super::Conditions {
+            exceptions: rules
+                .iter()
+                .map(|r| vec![None; r.exceptions.len()])
+                .collect(),
+            when: vec![None; rules.len()],
+            unless: vec![None; rules.len()],
+            ..Default::default()
+        };
+        assert!(everywhere.conditions.set(all_searched).is_ok());
+        narrowed.set_literals();
+        let ids = narrowed
+            .conditions
+            .get()
+            .expect("built with the set's literals");
         let known = ids
             .exceptions
             .iter()
@@ -1271,14 +1306,6 @@ mod tests {
             known.flatten().count() > 50,
             "many conditions have prefixes"
         );
-        everywhere.conditions = super::Conditions {
-            exceptions: rules
-                .iter()
-                .map(|r| vec![None; r.exceptions.len()])
-                .collect(),
-            when: vec![None; rules.len()],
-            unless: vec![None; rules.len()],
-        };
         let mut builder = crate::source::ProseBuilder::new();
         let mut findings = 0;
         for rule in &rules {
