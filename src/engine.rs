@@ -3,9 +3,10 @@
 //! All literal phrases of all rules, and the literal prefixes and suffixes of
 //! their patterns, are found in one pass (a hash table for a few pages, a DFA
 //! for many); the patterns whose prefixes are too common to go by sit behind
-//! one multi-pattern lazy DFA that says which of them match, and where. Conditions (`exceptions`, `when`, `unless`) and the built-in
-//! checkers then decide which candidates become findings. Nothing here is
-//! compiled per file, and nothing here knows about output or suppression.
+//! one multi-pattern lazy DFA that says which of them match, and where.
+//! Conditions (`exceptions`, `when`, `unless`) and the built-in checkers then
+//! decide which candidates become findings. Nothing here is compiled per
+//! file, and nothing here knows about output or suppression.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -180,7 +181,7 @@ struct Conditions {
 /// prose offset), sorted. Without `complete` (no condition prefixes were
 /// looked for), every condition may match anywhere.
 #[derive(Debug, Default)]
-pub struct ConditionHits {
+struct ConditionHits {
     hits: Vec<(u32, usize)>,
     complete: bool,
 }
