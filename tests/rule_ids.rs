@@ -22,6 +22,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "drip/no-hidden-fees-contradicted",
     "drip/pre-ticked-extra",
     "drip/starting-at-monthly-price",
+    "drip/total-price-at-checkout",
     "drip/vat-exclusive-consumer-price",
     "endorsement/as-seen-on",
     "endorsement/atypical-results",
