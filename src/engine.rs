@@ -1203,20 +1203,25 @@ fn phrase_variants(phrase: &str) -> Vec<String> {
 mod tests {
     use super::complete_word;
 
+    /// Every bundled rule, default and optional packs.
+    fn all_rules() -> Vec<crate::rules::Rule> {
+        use crate::rules::{Jurisdiction, PackSelection};
+        crate::rules::load(&PackSelection {
+            default_rules: true,
+            packs: vec!["all".to_string()],
+            extra: Vec::new(),
+            jurisdiction: Jurisdiction::Us,
+        })
+        .expect("bundled packs load")
+    }
+
     /// Trying patterns only at their literal prefixes (anchored) and only
     /// when the pattern set says they match finds exactly what running every
     /// pattern over the whole prose finds, for every bundled rule on every
     /// bundled example.
     #[test]
     fn narrowed_candidates_equal_exhaustive_ones() {
-        use crate::rules::{Jurisdiction, PackSelection};
-        let rules = crate::rules::load(&PackSelection {
-            default_rules: true,
-            packs: vec!["all".to_string()],
-            extra: Vec::new(),
-            jurisdiction: Jurisdiction::Us,
-        })
-        .expect("bundled packs load");
+        let rules = all_rules();
         let mut text = String::new();
         for rule in &rules {
             for example in rule.bad_examples.iter().chain(&rule.good_examples) {
@@ -1267,14 +1272,7 @@ mod tests {
     /// occurs decides every bundled example as searching every scope does.
     #[test]
     fn condition_prefixes_change_no_verdict() {
-        use crate::rules::{Jurisdiction, PackSelection};
-        let rules = crate::rules::load(&PackSelection {
-            default_rules: true,
-            packs: vec!["all".to_string()],
-            extra: Vec::new(),
-            jurisdiction: Jurisdiction::Us,
-        })
-        .expect("bundled packs load");
+        let rules = all_rules();
         let settings = || super::Settings::new(crate::date::Date::new(2026, 11, 27).unwrap());
         // Both search the way a long run does (the prefixes are only looked
         // for there); one knows no condition's prefixes.

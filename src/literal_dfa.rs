@@ -373,25 +373,11 @@ fn to_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aho_corasick::{AhoCorasickBuilder, MatchKind};
+    use crate::literal_table::tests::automaton;
 
     fn found(dfa: &LiteralDfa, text: &str) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
         dfa.for_each_match(text.as_bytes(), |id, s, e| out.push((id, s, e)));
-        out.sort_unstable();
-        out
-    }
-
-    fn automaton(literals: &[&str], text: &str) -> Vec<(usize, usize, usize)> {
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(literals)
-            .expect("small literal set");
-        let mut out: Vec<_> = ac
-            .find_overlapping_iter(text)
-            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
-            .collect();
         out.sort_unstable();
         out
     }

@@ -128,7 +128,7 @@ fn to_u32(n: usize) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use aho_corasick::{AhoCorasickBuilder, MatchKind};
 
@@ -139,7 +139,10 @@ mod tests {
         out
     }
 
-    fn automaton(literals: &[&str], text: &str) -> Vec<(usize, usize, usize)> {
+    /// Every occurrence of every literal, as aho-corasick's overlapping
+    /// search reports them (ASCII case folded), sorted: the reference both
+    /// literal finders are tested against.
+    pub(crate) fn automaton(literals: &[&str], text: &str) -> Vec<(usize, usize, usize)> {
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
