@@ -62,6 +62,8 @@ fn main() {
     let mut regexes: std::collections::BTreeSet<String> = Default::default();
     // The rules' patterns alone.
     let mut patterns: std::collections::BTreeSet<String> = Default::default();
+    // `nearby` lists of several regexes, by the source of their union.
+    let mut lists: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (n, file) in files.iter().enumerate() {
         let rel = file.strip_prefix(&root).expect("below the manifest dir");
         let rel_str = rel.to_string_lossy().replace('\\', "/");
@@ -93,6 +95,9 @@ fn main() {
                     .filter(|list| !list.is_empty())
                     {
                         regexes.insert(schema::any_of(nearby));
+                        if nearby.len() > 1 {
+                            lists.insert(schema::any_of(nearby), nearby.clone());
+                        }
                     }
                 }
                 let json_path = out_dir.join(format!("pack{n}.json"));
@@ -111,10 +116,23 @@ fn main() {
     }
     code.push_str("];\n\n");
     for regex in &regexes {
+        // A list's prefixes are the union of its members' (every match is a
+        // member's match): read as one regex, a long list's literals pass the
+        // extractor's limit and are all cut to a few bytes ("pric", "our "),
+        // which rule out almost no page.
+        let members = lists.get(regex).and_then(|list| {
+            let mut union = Vec::new();
+            for member in list {
+                union.extend(prefix::prefix_literals(member)?);
+            }
+            union.sort();
+            union.dedup();
+            Some(union).filter(|u| u.len() <= 256)
+        });
         literals.insert(
             regex.clone(),
             (
-                prefix::prefix_literals(regex),
+                members.or_else(|| prefix::prefix_literals(regex)),
                 prefix::suffix_literals(regex),
             ),
         );
