@@ -116,19 +116,10 @@ fn main() {
     }
     code.push_str("];\n\n");
     for regex in &regexes {
-        // A list's prefixes are the union of its members' (every match is a
-        // member's match): read as one regex, a long list's literals pass the
-        // extractor's limit and are all cut to a few bytes ("pric", "our "),
-        // which rule out almost no page.
-        let members = lists.get(regex).and_then(|list| {
-            let mut union = Vec::new();
-            for member in list {
-                union.extend(prefix::prefix_literals(member)?);
-            }
-            union.sort();
-            union.dedup();
-            Some(union).filter(|u| u.len() <= 256)
-        });
+        // A list's prefixes are its members' (see `list_prefix_literals`).
+        let members = lists
+            .get(regex)
+            .and_then(|list| prefix::list_prefix_literals(list));
         literals.insert(
             regex.clone(),
             (

@@ -162,6 +162,22 @@ pub fn prefix_literals(pattern: &str) -> Option<Vec<String>> {
     )
 }
 
+/// The literal prefixes of the union of `members` (a `nearby` list): the
+/// union of each member's [`prefix_literals`], or None when a member has
+/// none or there are more than 256. Every match of the list is a match of a
+/// member, so these are its prefixes; read as one regex, a long list passes
+/// the extractor's limit and every literal is cut to a few bytes ("pric",
+/// "our "), which rule out almost no page.
+pub fn list_prefix_literals(members: &[String]) -> Option<Vec<String>> {
+    let mut union = Vec::new();
+    for member in members {
+        union.extend(prefix_literals(member)?);
+    }
+    union.sort();
+    union.dedup();
+    Some(union).filter(|u| u.len() <= 256)
+}
+
 /// Longer literal prefixes of `pattern` (up to 32 bytes, at most 256 of
 /// them), read as [`prefix_literals`] reads its short ones, or None.
 ///

@@ -1134,9 +1134,29 @@ mod tests {
     /// extraction works out for a user pattern with the same source.
     #[test]
     fn bundled_literal_table_agrees_with_run_time_extraction() {
+        // `nearby` lists of several regexes have their members' prefixes.
+        let mut lists = std::collections::HashMap::new();
+        for pack in EMBEDDED_PACKS {
+            let parsed: schema::PackFile =
+                serde_json::from_str(pack.parsed.expect("bundled packs parse")).expect("JSON");
+            for rule in parsed.rules {
+                let when = rule.when.map(|w| w.nearby);
+                let unless = rule.unless.map(|u| u.nearby);
+                for list in [when, unless].into_iter().flatten() {
+                    if list.len() > 1 {
+                        lists.insert(schema::any_of(&list), list);
+                    }
+                }
+            }
+        }
+        assert!(lists.len() > 20, "the packs have nearby lists");
         for &(source, ..) in BUNDLED_LITERALS {
             let (prefixes, suffixes, traits) = bundled_literals(source).expect("a row");
-            let want_prefixes = crate::prefix::prefix_literals(source);
+            let want_prefixes = match lists.get(source) {
+                Some(members) => crate::prefix::list_prefix_literals(members)
+                    .or_else(|| crate::prefix::prefix_literals(source)),
+                None => crate::prefix::prefix_literals(source),
+            };
             let want_suffixes = crate::prefix::suffix_literals(source);
             let owned = |list: Option<Vec<std::borrow::Cow<'static, str>>>| {
                 list.map(|l| l.into_iter().map(|s| s.into_owned()).collect::<Vec<_>>())
