@@ -373,7 +373,7 @@ fn to_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::literal_table::tests::automaton;
+    use crate::literal_table::tests::{SAMPLE_LITERALS, SAMPLE_TEXT, automaton};
 
     fn found(dfa: &LiteralDfa, text: &str) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
@@ -396,32 +396,15 @@ mod tests {
 
     #[test]
     fn finds_what_an_overlapping_automaton_finds() {
-        let literals = [
-            "$",
-            "%",
-            "no",
-            "not",
-            "free",
-            "free sh",
-            "risk-fre",
-            "guaranteed",
-            "£",
-            "€",
-            "aranteed",
-            "free",
-            "t",
-            "tee",
-            "100%",
-            "Not Only",
-            "the only one",
-        ];
-        let text = "FREE shipping, 100% Guaranteed — not risk-free! £5 or €6. No teeth. \
-                    NOT ONLY the only one";
+        // Longer literals too, which shallow DFAs leave to the trie.
+        let mut literals = SAMPLE_LITERALS.to_vec();
+        literals.extend(["Not Only", "the only one"]);
+        let text = format!("{SAMPLE_TEXT} NOT ONLY the only one");
         for budget in [0, 4, 16, 4096] {
             let dfa = LiteralDfa::with_budget(&literals, budget);
             assert_eq!(
-                found(&dfa, text),
-                automaton(&literals, text),
+                found(&dfa, &text),
+                automaton(&literals, &text),
                 "budget {budget}"
             );
         }

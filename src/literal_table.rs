@@ -156,28 +156,35 @@ pub(crate) mod tests {
         out
     }
 
+    /// Literals of every kind the engine has (symbols, one letter, words,
+    /// cut-off prefixes, duplicates) and a text with them in any case.
+    pub(crate) const SAMPLE_LITERALS: &[&str] = &[
+        "$",
+        "%",
+        "no",
+        "not",
+        "free",
+        "free sh",
+        "risk-fre",
+        "guaranteed",
+        "£",
+        "€",
+        "aranteed",
+        "free",
+        "t",
+        "tee",
+        "100%",
+    ];
+    pub(crate) const SAMPLE_TEXT: &str =
+        "FREE shipping, 100% Guaranteed — not risk-free! £5 or €6. No teeth.";
+
     #[test]
     fn finds_what_an_overlapping_automaton_finds() {
-        let literals = [
-            "$",
-            "%",
-            "no",
-            "not",
-            "free",
-            "free sh",
-            "risk-fre",
-            "guaranteed",
-            "£",
-            "€",
-            "aranteed",
-            "free",
-            "t",
-            "tee",
-            "100%",
-        ];
-        let table = LiteralTable::new(&literals);
-        let text = "FREE shipping, 100% Guaranteed — not risk-free! £5 or €6. No teeth.";
-        assert_eq!(all(&table, text), automaton(&literals, text));
+        let table = LiteralTable::new(SAMPLE_LITERALS);
+        assert_eq!(
+            all(&table, SAMPLE_TEXT),
+            automaton(SAMPLE_LITERALS, SAMPLE_TEXT)
+        );
     }
 
     #[test]
