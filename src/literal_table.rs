@@ -6,9 +6,10 @@
 //! occurrence of each, overlapping, with ASCII case folded: what an
 //! Aho-Corasick automaton's overlapping search reports. Building an
 //! automaton for that ([`crate::literal_dfa`]) costs about as much as the
-//! rest of a one-file run. This table is built in a fraction of that time: literals are grouped by their first (up to) four
-//! bytes, and a search looks up the bytes at each position of the text and
-//! compares the few literals found there.
+//! rest of a one-file run. This table is built in a fraction of that time:
+//! literals are grouped by their first (up to) four bytes, and a search
+//! looks up the bytes at each position of the text and compares the few
+//! literals found there.
 
 /// Literals of up to this many bytes are keyed by all their bytes; longer
 /// ones by their first `KEY_LEN` bytes.

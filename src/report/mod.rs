@@ -91,7 +91,6 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
-/// Writes the report in `format` to `out`.
 /// Writes `value` as indented JSON and a newline (the JSON and SARIF reports).
 ///
 /// serde_json writes token by token; through `dyn Write` each token was an
@@ -105,6 +104,7 @@ fn write_pretty_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io:
     buffered.flush()
 }
 
+/// Writes the report in `format` to `out`.
 pub fn render(
     format: Format,
     input: &ReportInput<'_>,
