@@ -309,7 +309,12 @@ fn decode(display: &str, bytes: Vec<u8>, max: u64) -> Loaded {
 }
 
 fn read_file(path: &Path, display: &str, max: u64) -> Loaded {
-    match std::fs::metadata(path) {
+    // One open and one fstat: the size check and the read's buffer both use it.
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => return Loaded::Failed(format!("{display}: {e}")),
+    };
+    let len = match file.metadata() {
         Ok(meta) if meta.len() > max => {
             return Loaded::Skipped(Note {
                 path: display.to_string(),
@@ -319,11 +324,13 @@ fn read_file(path: &Path, display: &str, max: u64) -> Loaded {
                 ),
             });
         }
-        Ok(_) => {}
+        Ok(meta) => meta.len(),
         Err(e) => return Loaded::Failed(format!("{display}: {e}")),
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => decode(display, bytes, max),
+    };
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    // Through `Take`: `File`'s own `read_to_end` would stat and seek again for its size hint.
+    match std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, u64::MAX), &mut bytes) {
+        Ok(_) => decode(display, bytes, max),
         Err(e) => Loaded::Failed(format!("{display}: {e}")),
     }
 }

@@ -291,9 +291,11 @@ pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
         if p.is_absolute() {
             clean(p)
         } else {
-            std::env::current_dir()
-                .map(|d| clean(&d.join(p)))
-                .unwrap_or_else(|_| clean(p))
+            // Asked once per run, not twice per file: claimlint never changes it.
+            static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+            CWD.get_or_init(|| std::env::current_dir().ok())
+                .as_ref()
+                .map_or_else(|| clean(p), |d| clean(&d.join(p)))
         }
     };
     let (path_abs, root_abs) = (abs(path), abs(root));
