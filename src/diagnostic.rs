@@ -313,6 +313,12 @@ pub struct LineIndex<'a> {
 /// Bytes between character-count checkpoints.
 const CHECKPOINT: usize = 256;
 
+/// Up to this many bytes between a line's start and an offset, the column is
+/// counted directly: a paragraph-long line then needs no checkpoints over the
+/// whole file (counting a few KB costs less than building them), and a
+/// lookup still counts a bounded number of bytes.
+const DIRECT_COUNT: usize = 4096;
+
 /// Characters in `bytes` (valid UTF-8): the bytes that do not continue a character.
 fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
@@ -351,8 +357,8 @@ impl<'a> LineIndex<'a> {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = if offset - start <= CHECKPOINT {
-            self.text[start..offset].chars().count()
+        let column = if offset - start <= DIRECT_COUNT {
+            count_chars(&self.text.as_bytes()[start..offset])
         } else {
             self.chars_before(offset) - self.chars_before(start)
         } + 1;
@@ -439,6 +445,13 @@ mod tests {
             15_001,
             15_005,
             20_000,
+            // Either side of the longest directly counted stretch, on both lines.
+            DIRECT_COUNT - 1,
+            DIRECT_COUNT,
+            DIRECT_COUNT + 2,
+            25_001 + DIRECT_COUNT - 1,
+            25_001 + DIRECT_COUNT,
+            25_001 + DIRECT_COUNT + 3,
             text.len(),
         ] {
             let offset = floor_char_boundary(&text, offset);
