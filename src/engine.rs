@@ -187,19 +187,39 @@ struct ConditionHits {
 }
 
 impl ConditionHits {
-    /// The first offset in `range` where a match of condition `id` can
-    /// start, or None when it cannot match there. A condition with no id (no
-    /// known prefixes) may start anywhere.
-    fn first_in(&self, id: Option<u32>, range: &Range<usize>) -> Option<usize> {
-        let Some(id) = id.filter(|_| self.complete) else {
-            return Some(range.start);
-        };
-        let i = self.hits.partition_point(|&hit| hit < (id, range.start));
-        self.hits
-            .get(i)
-            .filter(|&&(hit, at)| hit == id && at < range.end)
-            .map(|&(_, at)| at)
+    /// Where in `range` a match of condition `id` can start: None when it
+    /// may start anywhere (no known prefixes, or none were looked for), else
+    /// the offsets of its prefixes there, in order (empty: it cannot match).
+    /// An offset may repeat when two of its prefixes start at the same place.
+    fn starts_in(&self, id: Option<u32>, range: &Range<usize>) -> Option<&[(u32, usize)]> {
+        let id = id.filter(|_| self.complete)?;
+        let from = self.hits.partition_point(|&hit| hit < (id, range.start));
+        let to = self.hits.partition_point(|&hit| hit < (id, range.end));
+        Some(&self.hits[from..to])
     }
+}
+
+/// How [`ProseView`] looks for a condition in a scope where it can only
+/// start at `starts` (prose offsets, in order), `rest` bytes from the first
+/// of them to the scope's end: `Some(offsets)` to try it anchored at each
+/// offset, None to search the scope from the first one. A try costs a few
+/// hundred instructions however short; a search about three and a half a
+/// byte, so a page-wide condition with a dozen prefixes on the page is
+/// tried, and one with hundreds searched.
+fn anchored_tries(
+    starts: &[(u32, usize)],
+    rest: usize,
+) -> Option<impl Iterator<Item = usize> + '_> {
+    const TRY_COST: usize = 500;
+    const SEARCH_COST: usize = 1_500;
+    (starts.len() * TRY_COST < SEARCH_COST + rest * 7 / 2).then(|| {
+        let mut last = None;
+        starts.iter().filter_map(move |&(_, at)| {
+            let new = last != Some(at);
+            last = Some(at);
+            new.then_some(at)
+        })
+    })
 }
 
 /// All active rules, compiled.
@@ -980,11 +1000,37 @@ impl<'a> ProseView<'a> {
         let text = &self.prose.text;
         let hits = &self.condition_hits;
         let matches = self.exception_matches.entry(key).or_insert_with(|| {
-            // Every match starts at a prefix, so none starts before the first.
-            let Some(first) = hits.first_in(id, &block) else {
-                return Vec::new();
-            };
             let within = &text[block.clone()];
+            // Every match starts at a prefix, so none starts before the first.
+            let first = match hits.starts_in(id, &block) {
+                None => block.start,
+                Some([]) => return Vec::new(),
+                Some(starts) => {
+                    let first = starts[0].1;
+                    let Some(tries) = anchored_tries(starts, block.end - first) else {
+                        return exceptions
+                            .find_all_in(within, first - block.start..within.len(), false)
+                            .into_iter()
+                            .map(|m| block.start + m.start()..block.start + m.end())
+                            .collect();
+                    };
+                    // The matches a search would find: the first prefix where
+                    // one starts, then the first at or after its end, and so on.
+                    let mut found: Vec<Range<usize>> = Vec::new();
+                    let mut from = block.start;
+                    for at in tries {
+                        if at < from {
+                            continue;
+                        }
+                        let start = at - block.start;
+                        if let Some(m) = exceptions.match_at(within, start, within.len()) {
+                            from = block.start + m.end().max(start + 1);
+                            found.push(block.start + m.start()..block.start + m.end());
+                        }
+                    }
+                    return found;
+                }
+            };
             exceptions
                 .find_all_in(within, first - block.start..within.len(), false)
                 .into_iter()
@@ -1057,15 +1103,21 @@ impl<'a> ProseView<'a> {
             return hit;
         }
         // As for exceptions: a match can only start at a prefix.
-        let hit = self
-            .condition_hits
-            .first_in(id, &range)
-            .is_some_and(|first| {
-                let within = &self.prose.text[range.clone()];
-                context
-                    .nearby
-                    .is_match_in(within, first - range.start..within.len())
-            });
+        let within = &self.prose.text[range.clone()];
+        let nearby = &context.nearby;
+        let hit = match self.condition_hits.starts_in(id, &range) {
+            None => nearby.is_match_in(within, 0..within.len()),
+            Some([]) => false,
+            Some(starts) => {
+                let first = starts[0].1;
+                match anchored_tries(starts, range.end - first) {
+                    Some(mut tries) => {
+                        tries.any(|at| nearby.matches_at(within, at - range.start, within.len()))
+                    }
+                    None => nearby.is_match_in(within, first - range.start..within.len()),
+                }
+            }
+        };
         self.near.insert(key, hit);
         hit
     }
@@ -1317,6 +1369,18 @@ mod tests {
             }
         }
         assert!(findings > 300, "the examples are judged ({findings})");
+    }
+
+    /// A condition is tried at each distinct prefix offset while tries cost
+    /// less than a search from the first one, and searched otherwise.
+    #[test]
+    fn conditions_are_tried_at_few_prefixes_and_searched_past_many() {
+        let starts = [(7, 10), (7, 10), (7, 25), (7, 40), (7, 40)];
+        let tries: Vec<usize> = super::anchored_tries(&starts, 5_000).unwrap().collect();
+        assert_eq!(tries, [10, 25, 40]);
+        let crowded: Vec<(u32, usize)> = (0..200).map(|i| (7, i * 3)).collect();
+        assert!(super::anchored_tries(&crowded, 600).is_none());
+        assert!(super::anchored_tries(&crowded[..2], 600).is_some());
     }
 
     /// Windows split the prose between the two characters of each block

@@ -473,6 +473,22 @@ impl LazyRegex {
         }
     }
 
+    /// Whether a match starts exactly at `start` and ends by `end`: what
+    /// [`LazyRegex::match_at`] says, without finding where the match ends.
+    pub fn matches_at(&self, text: &str, start: usize, end: usize) -> bool {
+        if self.precheck(|p| !may_match_at(p.long, text, start)) {
+            return false;
+        }
+        let input = regex_automata::Input::new(text)
+            .range(start..end)
+            .anchored(regex_automata::Anchored::Yes)
+            .earliest(true);
+        match self.forward().map(|f| f.search(&input)) {
+            Some(Ok(end)) => end.is_some(),
+            _ => self.get().search(&input).is_some(),
+        }
+    }
+
     /// The match that starts exactly at `start` and ends by `end` (the
     /// leftmost-first one), if any; text outside still counts for `\b` and `^`.
     pub fn match_at(&self, text: &str, start: usize, end: usize) -> Option<regex_automata::Match> {
