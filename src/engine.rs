@@ -122,13 +122,18 @@ struct Pattern {
 const MAX_ANCHORED_TRIES: usize = 64;
 
 /// Documents a run must have before it uses the pattern set. Building the
-/// set, its literal DFA and warming its lazy DFA costs about 70 M
-/// instructions, and saves about 1.7 M a page of the bench corpus
-/// (callgrind: 20 pages cost 35% more with the set, 40 pages 3% more, 100
-/// pages 20% less), so a pre-commit hook's few files never pay for it. A
-/// run that says how many pages it has ([`Engine::plan`]) decides up front;
-/// otherwise (an editor session) the set comes in after that many pages.
-const SET_AFTER_DOCS: usize = 50;
+/// set and its literal DFA is cheap; warming the set's lazy DFA is not, and
+/// depends on how varied the copy is. On the bench corpus (a small
+/// vocabulary) the set pays from about 40 pages (callgrind: 20 pages cost
+/// 35% more with it, 100 pages 20% less); on varied real copy (the probe
+/// pages written from regulators' rulings, `fixtures/`) the lazy DFA keeps
+/// meeting new states, and the set pays only from about 130 pages (100
+/// pages 5% more, 200 pages 10% less, 400 24% less, 800 39% less; the 108
+/// files of `fixtures/` 40% more). A pre-commit hook's few files never pay
+/// for it. A run that says how many pages it has ([`Engine::plan`])
+/// decides up front; otherwise (an editor session) the set comes in after
+/// that many pages.
+const SET_AFTER_DOCS: usize = 150;
 
 /// How [`Engine::candidates_with`] finds pattern matches; all three find the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
