@@ -44,6 +44,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "free/conditions-not-stated",
     "free/footnote-conditions",
     "free/free-claim-unqualified",
+    "free/free-setup-with-setup-fee",
     "free/free-trial-terms",
     "free/free-with-purchase",
     "free/inclusive-called-free",
