@@ -795,18 +795,12 @@ impl Engine {
                     push(pattern, m);
                 }
             } else {
-                // No match of this pattern may start before `from` (the end of its last one).
-                let mut from = 0;
-                for &(_, start) in &starts[group..group + len] {
-                    if start < from {
-                        continue;
-                    }
-                    let end = windows.range(windows.index(start)).end;
-                    if let Some(m) = pattern.regex.match_at(text, start, end) {
-                        from = m.end().max(start + 1);
-                        push(pattern, m);
-                    }
-                }
+                pattern.regex.matches_from_starts(
+                    text,
+                    starts[group..group + len].iter().map(|&(_, start)| start),
+                    |start| windows.range(windows.index(start)).end,
+                    |m| push(pattern, m),
+                );
             }
             group += len;
         }
@@ -1006,40 +1000,30 @@ impl<'a> ProseView<'a> {
         let hits = &self.condition_hits;
         let matches = self.exception_matches.entry(key).or_insert_with(|| {
             let within = &text[block.clone()];
+            let to_prose =
+                |m: regex_automata::Match| block.start + m.start()..block.start + m.end();
             // Every match starts at a prefix, so none starts before the first.
             let first = match hits.starts_in(id, &block) {
                 None => block.start,
                 Some([]) => return Vec::new(),
-                Some(starts) => {
-                    let first = starts[0].1;
-                    let Some(tries) = anchored_tries(starts, block.end - first) else {
-                        return exceptions
-                            .find_all_in(within, first - block.start..within.len(), false)
-                            .into_iter()
-                            .map(|m| block.start + m.start()..block.start + m.end())
-                            .collect();
-                    };
-                    // The matches a search would find: the first prefix where
-                    // one starts, then the first at or after its end, and so on.
-                    let mut found: Vec<Range<usize>> = Vec::new();
-                    let mut from = block.start;
-                    for at in tries {
-                        if at < from {
-                            continue;
-                        }
-                        let start = at - block.start;
-                        if let Some(m) = exceptions.match_at(within, start, within.len()) {
-                            from = block.start + m.end().max(start + 1);
-                            found.push(block.start + m.start()..block.start + m.end());
-                        }
+                Some(starts) => match anchored_tries(starts, block.end - starts[0].1) {
+                    Some(tries) => {
+                        let mut found = Vec::new();
+                        exceptions.matches_from_starts(
+                            within,
+                            tries.map(|at| at - block.start),
+                            |_| within.len(),
+                            |m| found.push(to_prose(m)),
+                        );
+                        return found;
                     }
-                    return found;
-                }
+                    None => starts[0].1,
+                },
             };
             exceptions
                 .find_all_in(within, first - block.start..within.len(), false)
                 .into_iter()
-                .map(|m| block.start + m.start()..block.start + m.end())
+                .map(to_prose)
                 .collect()
         });
         // Matches do not overlap and come in order: the first ending after the
@@ -1110,18 +1094,18 @@ impl<'a> ProseView<'a> {
         // As for exceptions: a match can only start at a prefix.
         let within = &self.prose.text[range.clone()];
         let nearby = &context.nearby;
+        // Searched from the first prefix on, or tried at each when that is cheaper.
+        let search_from =
+            |first: usize| nearby.is_match_in(within, first - range.start..within.len());
         let hit = match self.condition_hits.starts_in(id, &range) {
-            None => nearby.is_match_in(within, 0..within.len()),
+            None => search_from(range.start),
             Some([]) => false,
-            Some(starts) => {
-                let first = starts[0].1;
-                match anchored_tries(starts, range.end - first) {
-                    Some(mut tries) => {
-                        tries.any(|at| nearby.matches_at(within, at - range.start, within.len()))
-                    }
-                    None => nearby.is_match_in(within, first - range.start..within.len()),
+            Some(starts) => match anchored_tries(starts, range.end - starts[0].1) {
+                Some(mut tries) => {
+                    tries.any(|at| nearby.matches_at(within, at - range.start, within.len()))
                 }
-            }
+                None => search_from(starts[0].1),
+            },
         };
         self.near.insert(key, hit);
         hit

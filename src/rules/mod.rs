@@ -476,33 +476,54 @@ impl LazyRegex {
     /// Whether a match starts exactly at `start` and ends by `end`: what
     /// [`LazyRegex::match_at`] says, without finding where the match ends.
     pub fn matches_at(&self, text: &str, start: usize, end: usize) -> bool {
-        if self.precheck(|p| !may_match_at(p.long, text, start)) {
-            return false;
-        }
-        let input = regex_automata::Input::new(text)
-            .range(start..end)
-            .anchored(regex_automata::Anchored::Yes)
-            .earliest(true);
-        match self.forward().map(|f| f.search(&input)) {
-            Some(Ok(end)) => end.is_some(),
-            _ => self.get().search(&input).is_some(),
-        }
+        self.anchored_end(text, start..end, true).is_some()
     }
 
     /// The match that starts exactly at `start` and ends by `end` (the
     /// leftmost-first one), if any; text outside still counts for `\b` and `^`.
     pub fn match_at(&self, text: &str, start: usize, end: usize) -> Option<regex_automata::Match> {
+        self.anchored_end(text, start..end, false)
+            .map(|end| regex_automata::Match::must(0, start..end))
+    }
+
+    /// The end of the match anchored at `span.start`, or with `earliest` of
+    /// the first one found (enough to say that there is one).
+    fn anchored_end(&self, text: &str, span: Range<usize>, earliest: bool) -> Option<usize> {
         // As in `is_match`: until it is built, a pattern whose long prefixes
         // do not start here is not built for this try.
-        if self.precheck(|p| !may_match_at(p.long, text, start)) {
+        if self.precheck(|p| !may_match_at(p.long, text, span.start)) {
             return None;
         }
         let input = regex_automata::Input::new(text)
-            .range(start..end)
-            .anchored(regex_automata::Anchored::Yes);
+            .range(span)
+            .anchored(regex_automata::Anchored::Yes)
+            .earliest(earliest);
         match self.forward().map(|f| f.search(&input)) {
-            Some(Ok(end)) => end.map(|end| regex_automata::Match::must(0, start..end)),
-            _ => self.get().search(&input),
+            Some(Ok(end)) => end,
+            _ => self.get().search(&input).map(|m| m.end()),
+        }
+    }
+
+    /// The matches a leftmost-first search finds, for a regex whose every
+    /// match starts at one of `starts` (in order): tried anchored at each
+    /// start that no earlier match covers, each ending by `end_of(start)`.
+    pub fn matches_from_starts(
+        &self,
+        text: &str,
+        starts: impl IntoIterator<Item = usize>,
+        end_of: impl Fn(usize) -> usize,
+        mut found: impl FnMut(regex_automata::Match),
+    ) {
+        // No match may start before `from` (the end of the last one).
+        let mut from = 0;
+        for start in starts {
+            if start < from {
+                continue;
+            }
+            if let Some(m) = self.match_at(text, start, end_of(start)) {
+                from = m.end().max(start + 1);
+                found(m);
+            }
         }
     }
 }
