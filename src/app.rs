@@ -351,10 +351,14 @@ pub fn check(
         paths.into_iter().partition(|p| p.as_os_str() == "-");
     let discovered = walk::discover(&fs_paths, &session.walk)?;
     let mut unreadable = discovered.unreadable;
-    session
-        .linter
-        .engine
-        .plan(discovered.files.len() + stdin_paths.len().min(1));
+    let documents = discovered.files.len() + stdin_paths.len().min(1);
+    let engine = &session.linter.engine;
+    engine.plan(documents);
+    engine.lend_spare_core(
+        documents == 1
+            && options.threads != 1
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
+    );
 
     let diagnostics = Mutex::new(Vec::new());
     let notes = Mutex::new(Vec::new());

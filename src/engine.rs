@@ -257,6 +257,9 @@ pub struct Engine {
     /// Documents checked so far, and the number the run said it has.
     docs_seen: AtomicUsize,
     docs_planned: AtomicUsize,
+    /// Set when the run has one document and a core to spare: the regexes
+    /// that document may need are then built ahead on that core.
+    spare_core: AtomicBool,
     checkers: Vec<(usize, Checker)>,
     /// Built with `set_literals`, which holds their prefixes.
     conditions: OnceLock<Conditions>,
@@ -385,6 +388,13 @@ impl PatternSet {
             },
         )
     }
+}
+
+/// A spare core for one document's check (see [`Engine::lend_spare_core`]).
+struct Ahead<'scope, 'env> {
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    /// Set when the check is over: the builder stops.
+    done: &'scope AtomicBool,
 }
 
 /// The prose split at the middle of each block separator: every match that
@@ -534,6 +544,7 @@ impl Engine {
             set_building: AtomicBool::new(false),
             docs_seen: AtomicUsize::new(0),
             docs_planned: AtomicUsize::new(0),
+            spare_core: AtomicBool::new(false),
             checkers,
             conditions: OnceLock::new(),
             settings,
@@ -552,8 +563,28 @@ impl Engine {
     /// Finds every claim in one document. `text` is the whole file, `doc` its
     /// prose and front matter, `facts` what it declares.
     pub fn check(&self, text: &str, doc: &Document, facts: &Facts) -> Vec<Finding> {
+        if !self.spare_core.load(Ordering::Relaxed) {
+            return self.check_with(text, doc, facts, None);
+        }
+        let done = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let ahead = Ahead { scope, done: &done };
+            let findings = self.check_with(text, doc, facts, Some(&ahead));
+            // The builder stops after the regex it is building.
+            done.store(true, Ordering::Relaxed);
+            findings
+        })
+    }
+
+    fn check_with<'scope>(
+        &'scope self,
+        text: &str,
+        doc: &'scope Document,
+        facts: &Facts,
+        ahead: Option<&Ahead<'scope, '_>>,
+    ) -> Vec<Finding> {
         let prose = &doc.prose;
-        let (mut candidates, condition_hits) = self.candidates(prose);
+        let (mut candidates, condition_hits) = self.candidates(prose, ahead);
         // Leftmost-longest per rule: one finding per claim, not one per variant.
         candidates.sort_by(|a, b| {
             (a.rule, a.prose.start, std::cmp::Reverse(a.prose.end)).cmp(&(
@@ -623,7 +654,11 @@ impl Engine {
             .map(|(i, _)| *i)
     }
 
-    fn candidates(&self, prose: &Prose) -> (Vec<Candidate>, ConditionHits) {
+    fn candidates<'scope>(
+        &'scope self,
+        prose: &'scope Prose,
+        ahead: Option<&Ahead<'scope, '_>>,
+    ) -> (Vec<Candidate>, ConditionHits) {
         let seen = self.docs_seen.fetch_add(1, Ordering::Relaxed);
         let planned = self.docs_planned.load(Ordering::Relaxed);
         let search = if seen.max(planned) >= SET_AFTER_DOCS && self.set_ready() {
@@ -631,13 +666,58 @@ impl Engine {
         } else {
             Search::Anchored
         };
-        self.candidates_with(prose, search)
+        self.candidates_with(prose, search, ahead)
     }
 
     /// Says how many documents the run will check, so the engine can pick
     /// its search for the whole run (the results are the same either way).
     pub fn plan(&self, documents: usize) {
         self.docs_planned.store(documents, Ordering::Relaxed);
+    }
+
+    /// Says that the run may use a second core while it checks a single
+    /// document (the pre-commit case, where the other core sits idle): the
+    /// regexes the document may need are then built on it ahead of the
+    /// search (see [`Engine::build_ahead`]). The results are the same.
+    pub fn lend_spare_core(&self, spare: bool) {
+        self.spare_core.store(spare, Ordering::Relaxed);
+    }
+
+    /// Builds, on the spare core, the regexes a document's search will try:
+    /// the patterns with a literal prefix on the page, then the conditions
+    /// of the rules whose phrases occur (a pattern's rule is left out: most
+    /// tries of a pattern find no claim, and building its conditions then
+    /// would be work for nothing). Building a bundled regex
+    /// (its prebuilt NFAs read back, its lazy DFA set up) costs far more than
+    /// a search of one page with it, and the search thread builds them in
+    /// the same order, so this one starts from the other end; a regex the
+    /// two reach at once is built once (the other waits for it).
+    fn build_ahead<'scope>(
+        &'scope self,
+        ahead: &Ahead<'scope, '_>,
+        text: &'scope str,
+        patterns: Vec<usize>,
+        mut rules: Vec<usize>,
+    ) {
+        rules.sort_unstable();
+        rules.dedup();
+        let mut regexes: Vec<&LazyRegex> =
+            patterns.iter().map(|&p| &self.patterns[p].regex).collect();
+        for rule in rules.iter().map(|&r| &self.rules[r]) {
+            regexes.extend(&rule.exceptions);
+            regexes.extend(rule.when.iter().map(|w| &w.nearby));
+            regexes.extend(rule.unless.nearby.iter().map(|u| &u.nearby));
+        }
+        let done = ahead.done;
+        ahead.scope.spawn(move || {
+            let lowered = text.to_ascii_lowercase();
+            for regex in regexes.iter().rev() {
+                if done.load(Ordering::Relaxed) {
+                    break;
+                }
+                regex.build_ahead(&lowered);
+            }
+        });
     }
 
     /// Whether the set search can run now. The first document that wants it
@@ -698,7 +778,12 @@ impl Engine {
 
     /// Every claim candidate in `prose`, found the way `search` says, and
     /// where the conditions' prefixes occur.
-    fn candidates_with(&self, prose: &Prose, search: Search) -> (Vec<Candidate>, ConditionHits) {
+    fn candidates_with<'scope>(
+        &'scope self,
+        prose: &'scope Prose,
+        search: Search,
+        ahead: Option<&Ahead<'scope, '_>>,
+    ) -> (Vec<Candidate>, ConditionHits) {
         let exhaustive = search == Search::Exhaustive;
         let text = prose.text.as_str();
         let mut out = Vec::new();
@@ -762,15 +847,6 @@ impl Engine {
                 prose: start..end,
             });
         });
-        let mut push = |pattern: &Pattern, m: regex_automata::Match| {
-            if m.is_empty() || spans_blocks(text, &m) {
-                return;
-            }
-            out.push(Candidate {
-                rule: pattern.rule,
-                prose: m.start()..complete_word(text, m.end()),
-            });
-        };
         let windows = Windows::new(prose);
         // A pattern with literal prefixes can only match where one of them
         // occurs: try it there, anchored, in order, the way `find_iter` would
@@ -785,6 +861,21 @@ impl Engine {
         starts.retain(|s| possible[s.0]);
         starts.sort_unstable();
         starts.dedup();
+        if let Some(ahead) = ahead {
+            let mut patterns: Vec<usize> = starts.iter().map(|s| s.0).collect();
+            patterns.dedup();
+            let rules = out.iter().map(|c| c.rule).collect();
+            self.build_ahead(ahead, text, patterns, rules);
+        }
+        let mut push = |pattern: &Pattern, m: regex_automata::Match| {
+            if m.is_empty() || spans_blocks(text, &m) {
+                return;
+            }
+            out.push(Candidate {
+                rule: pattern.rule,
+                prose: m.start()..complete_word(text, m.end()),
+            });
+        };
         let mut group = 0;
         while group < starts.len() {
             let index = starts[group].0;
@@ -1287,7 +1378,7 @@ mod tests {
         let key = |c: &super::Candidate| (c.rule, c.prose.start, c.prose.end);
         let found_by = |engine: &super::Engine, search| {
             let mut list: Vec<_> = engine
-                .candidates_with(&doc.prose, search)
+                .candidates_with(&doc.prose, search, None)
                 .0
                 .iter()
                 .map(key)

@@ -1091,6 +1091,44 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
     }
 }
 
+/// A run over one file builds the regexes that file may need on the spare
+/// core ahead of the search (`Engine::lend_spare_core`); with one thread it
+/// does not. Every fixture alone, with all packs, reports the same both ways.
+#[test]
+fn one_file_runs_report_the_same_with_a_spare_core() {
+    let fixtures = fixtures();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut dirs = vec![fixtures.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 100, "{}", files.len());
+    for file in &files {
+        let run = |threads: &str| {
+            let out = check(&fixtures)
+                .args(["--pack", "all", "--format", "json", "--threads", threads])
+                .arg(file)
+                .output()
+                .unwrap();
+            assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+            out.stdout
+        };
+        assert!(
+            run("1") == run("2"),
+            "{} differs with a spare core",
+            file.display()
+        );
+    }
+}
+
 // ------------------------------------------------------- fuzz regressions
 
 /// Every input the fuzzers ever crashed on, replayed through the binary: each

@@ -424,6 +424,22 @@ impl LazyRegex {
             .as_deref()
     }
 
+    /// Builds the regex now unless it is built, or its literals rule out
+    /// the text whose ASCII-lowercased form is `lowered` (see
+    /// [`crate::engine::Engine::lend_spare_core`]).
+    pub fn build_ahead(&self, lowered: &str) {
+        if self.forward.get().is_some() {
+            return;
+        }
+        let possible = self.prechecks().prefixes.is_none_or(|prefixes| {
+            literals_in(prefixes)
+                .any(|p| memchr::memmem::find(lowered.as_bytes(), p.as_bytes()).is_some())
+        });
+        if possible {
+            self.forward();
+        }
+    }
+
     pub fn is_match(&self, text: &str) -> bool {
         self.is_match_in(text, 0..text.len())
     }
