@@ -83,6 +83,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "meta/unused-suppression",
     "new-customer-only/condition-in-footnote",
     "new-customer-only/new-customer-incentive",
+    "origin/made-in-country-unqualified",
     "origin/made-in-uk-unqualified",
     "origin/made-in-usa-unqualified",
     "scarcity/limited-edition-unnumbered",
