@@ -1130,6 +1130,14 @@ impl<'a> ProseView<'a> {
             .map_or(0..self.prose.text.len(), |i| self.prose.blocks[i].clone())
     }
 
+    /// The block after block `index` when block `index` is a heading: copy
+    /// puts a claim in a heading ("Best rate guarantee", "Free delivery")
+    /// and its terms in the text under it, so a condition looked for in the
+    /// heading's paragraph or sentence is also looked for there.
+    fn under_heading(&self, index: usize) -> Option<usize> {
+        (self.prose.is_heading(index) && index + 1 < self.prose.blocks.len()).then_some(index + 1)
+    }
+
     /// The sentences of block `index`, in prose coordinates.
     pub fn sentences(&mut self, index: usize) -> &[Range<usize>] {
         let block = self.prose.blocks[index].clone();
@@ -1146,11 +1154,28 @@ impl<'a> ProseView<'a> {
     pub fn scope_range(&mut self, scope: Scope, claim: &Range<usize>) -> Range<usize> {
         match scope {
             Scope::Document => 0..self.prose.text.len(),
-            Scope::Paragraph => self.block_range(claim.start),
+            Scope::Paragraph => {
+                let mut range = self.block_range(claim.start);
+                if let Some(next) = self
+                    .prose
+                    .block_of(claim.start)
+                    .and_then(|i| self.under_heading(i))
+                {
+                    range.end = self.prose.blocks[next].end;
+                }
+                range
+            }
             Scope::Sentence => {
                 let Some(index) = self.prose.block_of(claim.start) else {
                     return claim.clone();
                 };
+                if let Some(next) = self.under_heading(index) {
+                    // A heading is one sentence; the first sentence under it goes with it.
+                    let block = self.prose.blocks[index].clone();
+                    let next_end = self.prose.blocks[next].end;
+                    let end = self.sentences(next).first().map_or(next_end, |s| s.end);
+                    return block.start.min(claim.start)..end.max(claim.end);
+                }
                 let sentences = self.sentences(index);
                 // Sentences are in order: binary searches, not scans, so a block
                 // of many sentences with many claims stays linear-logarithmic.

@@ -314,8 +314,17 @@ impl<'a> VisibleText<'a> {
 
     /// Ends the current block, then emits the attribute blocks queued in it.
     fn end_block(&mut self) {
+        self.end_block_as(false);
+    }
+
+    /// [`Self::end_block`], saying whether the block was a heading.
+    fn end_block_as(&mut self, heading: bool) {
         self.flush_text();
-        self.out.end_block();
+        if heading {
+            self.out.end_heading();
+        } else {
+            self.out.end_block();
+        }
         self.after_br = false;
         self.cells = 0;
         if self.committed == 0 {
@@ -394,7 +403,13 @@ impl<'a> VisibleText<'a> {
             self.after_br = false;
         }
         match kind {
-            Kind::Block => self.end_block(),
+            Kind::Block => {
+                let heading = matches!(
+                    &self.tag_name[..],
+                    b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6"
+                );
+                self.end_block_as(heading);
+            }
             Kind::Cell | Kind::Spaced => self.space(),
             // Browsers read `</br>` as `<br>`.
             Kind::Break => self.line_break(),

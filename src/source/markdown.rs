@@ -75,8 +75,8 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
                     // Only autolinks raised the depth; they end with a Link end too.
                     // Autolink text equals its source URL, so it never reached the prose.
                 }
+                TagEnd::Heading(_) => out.end_heading(),
                 TagEnd::Paragraph
-                | TagEnd::Heading(_)
                 | TagEnd::BlockQuote(_)
                 | TagEnd::List(_)
                 | TagEnd::Item
@@ -120,6 +120,13 @@ mod tests {
         let mut b = ProseBuilder::new();
         extract(text, 0, &mut b);
         b.finish()
+    }
+
+    #[test]
+    fn headings_are_marked() {
+        let p = prose("# Free delivery\n\nOn orders over £50.\n\nSetext\n---\n\n<h2>Sale</h2>\n\n- item\n");
+        let kinds: Vec<bool> = (0..p.blocks.len()).map(|i| p.is_heading(i)).collect();
+        assert_eq!(kinds, [true, false, true, true, false], "{:?}", p.blocks);
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct Prose {
     pub text: String,
     /// The prose range of every block, in order.
     pub blocks: Vec<Range<usize>>,
+    /// The indexes of the blocks that are headings, in order.
+    headings: Vec<usize>,
     runs: Vec<Run>,
 }
 
@@ -94,6 +96,11 @@ impl Prose {
         (offset <= self.blocks[i].end).then_some(i)
     }
 
+    /// True when block `index` is a heading (Markdown `#`, HTML `h1`-`h6`).
+    pub fn is_heading(&self, index: usize) -> bool {
+        self.headings.binary_search(&index).is_ok()
+    }
+
     /// True when no run of the prose was mapped from the source (an empty file).
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
@@ -121,6 +128,7 @@ impl ProseBuilder {
     pub fn reset(&mut self) {
         self.prose.text.clear();
         self.prose.blocks.clear();
+        self.prose.headings.clear();
         self.prose.runs.clear();
         self.block_start = None;
         self.pending_space = false;
@@ -247,10 +255,20 @@ impl ProseBuilder {
         self.pending_space = false;
     }
 
+    /// Ends the current block, if one is open, as a heading.
+    pub fn end_heading(&mut self) {
+        let blocks = self.prose.blocks.len();
+        self.end_block();
+        if self.prose.blocks.len() > blocks {
+            self.prose.headings.push(blocks);
+        }
+    }
+
     /// Takes back a finished prose's buffers so the next file reuses them.
     pub fn recycle(&mut self, mut prose: Prose) {
         prose.text.clear();
         prose.blocks.clear();
+        prose.headings.clear();
         prose.runs.clear();
         self.prose = prose;
         self.block_start = None;
