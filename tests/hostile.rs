@@ -1091,6 +1091,46 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
     }
 }
 
+/// Copy pasted from a word processor or a social post spells words with
+/// no-break spaces, soft hyphens, non-breaking hyphens and styled letters;
+/// the rules read them as the plain characters, in every input kind, and the
+/// finding still points at the source bytes.
+#[test]
+fn lookalike_characters_do_not_hide_claims() {
+    let dir = TempDir::new().unwrap();
+    let lines = [
+        "Only\u{a0}3 left in stock!",
+        "Limited\u{2011}time offer on every sofa.",
+        "𝗙𝗟𝗔𝗦𝗛 𝗦𝗔𝗟𝗘 on all tops, today only.",
+        "Hurry, while sup\u{ad}plies last!",
+    ];
+    let body = lines.join("\n\n") + "\n";
+    write(dir.path(), "post.md", &body);
+    write(dir.path(), "sms.txt", &body);
+    let out = check(dir.path())
+        .args(["--format", "json", "post.md", "sms.txt"])
+        .output()
+        .unwrap();
+    let report = report(&out);
+    for file in ["post.md", "sms.txt"] {
+        let lines_hit: std::collections::BTreeSet<u64> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["path"] == file)
+            .map(|d| d["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(lines_hit, [1, 3, 5, 7].into(), "{file}: {report}");
+    }
+    let first = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "post.md" && d["line"] == 1)
+        .unwrap();
+    assert_eq!(first["column"], 1, "{first}");
+}
+
 /// A run over one file builds the regexes that file may need on the spare
 /// core ahead of the search (`Engine::lend_spare_core`); with one thread it
 /// does not. Every fixture alone, with all packs, reports the same both ways.

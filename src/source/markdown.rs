@@ -124,7 +124,9 @@ mod tests {
 
     #[test]
     fn headings_are_marked() {
-        let p = prose("# Free delivery\n\nOn orders over £50.\n\nSetext\n---\n\n<h2>Sale</h2>\n\n- item\n");
+        let p = prose(
+            "# Free delivery\n\nOn orders over £50.\n\nSetext\n---\n\n<h2>Sale</h2>\n\n- item\n",
+        );
         let kinds: Vec<bool> = (0..p.blocks.len()).map(|i| p.is_heading(i)).collect();
         assert_eq!(kinds, [true, false, true, true, false], "{:?}", p.blocks);
     }

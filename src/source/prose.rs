@@ -107,6 +107,88 @@ impl Prose {
     }
 }
 
+/// What a non-ASCII character of copy is read as, when not as itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fold {
+    /// An ASCII character: a space (no-break and other Unicode spaces, and
+    /// emoji between words: "Flash⚡sale"), a hyphen (U+2010, U+2011), or
+    /// a letter or digit written in styled or full-width forms ("𝗙𝗟𝗔𝗦𝗛
+    /// 𝗦𝗔𝗟𝗘", "ｌｉｍｉｔｅｄ"), which social posts use for emphasis.
+    Ascii(char),
+    /// Nothing: soft hyphens, zero-width spaces and joiners, variation selectors.
+    Drop,
+}
+
+/// How `c` (not ASCII) is read, or None to read it as itself.
+fn fold(c: char) -> Option<Fold> {
+    let cp = u32::from(c);
+    let ascii = |b: u32| Some(Fold::Ascii(char::from(u8::try_from(b).expect("ASCII"))));
+    match cp {
+        0xa0 | 0x2000..=0x200a | 0x202f | 0x205f | 0x3000 => ascii(0x20),
+        0xad | 0x200b..=0x200d | 0x2060 | 0xfe0e | 0xfe0f | 0xfeff => Some(Fold::Drop),
+        0x2010 | 0x2011 => ascii(0x2d),
+        // Full-width ASCII.
+        0xff01..=0xff5e => ascii(cp - 0xfee0),
+        // Mathematical alphanumeric symbols: 13 alphabets of A-Z then a-z,
+        // and five sets of digits.
+        0x1d400..=0x1d6a3 => {
+            let i = (cp - 0x1d400) % 52;
+            ascii(if i < 26 { 0x41 + i } else { 0x61 + i - 26 })
+        }
+        0x1d7ce..=0x1d7ff => ascii(0x30 + (cp - 0x1d7ce) % 10),
+        // Pictographs and dingbats (not the stars that ratings are written with).
+        0x2600..=0x2604 | 0x2607..=0x27bf | 0x1f000..=0x1faff => ascii(0x20),
+        _ => None,
+    }
+}
+
+/// The byte offset of the first character of `text` that [`fold`] changes.
+fn first_folded(text: &str) -> Option<usize> {
+    if text.is_ascii() {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    // Only characters whose UTF-8 starts with one of these bytes fold.
+    let mut at = 0;
+    while let Some(i) = bytes[at..]
+        .iter()
+        .position(|&b| matches!(b, 0xc2 | 0xe2 | 0xe3 | 0xef | 0xf0))
+    {
+        let i = at + i;
+        if text[i..].chars().next().and_then(fold).is_some() {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
+/// Calls `found(offset, length, replacement)` for each character from
+/// `first` on that [`fold`] changes, in order (`None`: dropped).
+fn for_each_folded(text: &str, first: usize, mut found: impl FnMut(usize, usize, Option<char>)) {
+    for (i, c) in text[first..].char_indices() {
+        match fold(c) {
+            Some(Fold::Ascii(r)) => found(first + i, c.len_utf8(), Some(r)),
+            Some(Fold::Drop) => found(first + i, c.len_utf8(), None),
+            None => {}
+        }
+    }
+}
+
+/// Whether folded character `r` is written ahead of `after`: a space is
+/// not at the start of a block or beside another space (`open` says the
+/// text so far ends with one, or is at a block's start).
+fn wanted(r: char, open: bool, after: &str) -> bool {
+    r != ' ' || !(open || after.starts_with(char::is_whitespace))
+}
+
+/// 1 when a space or invisible character left out between two spaces
+/// ("off 🛍️ today") leaves the second of them to be skipped too, so the
+/// words stay one space apart.
+fn spare_space(replacement: Option<char>, open: bool, after: &str) -> usize {
+    usize::from(replacement.is_none_or(|r| r == ' ') && open && after.starts_with(' '))
+}
+
 /// Builds a [`Prose`] as a source reader walks its input in order.
 #[derive(Debug, Default)]
 pub struct ProseBuilder {
@@ -172,8 +254,51 @@ impl ProseBuilder {
         self.push_mapped(text, source);
     }
 
-    /// Appends `text`, read from `source`: 1:1 when the lengths agree, else as a whole.
+    /// Appends `text`, read from `source`: 1:1 when the lengths agree, else as
+    /// a whole. Characters that stand for ASCII ones a rule is written with
+    /// (see [`fold`]) are read as those: each maps to its own source bytes.
     fn push_mapped(&mut self, text: &str, source: Range<usize>) {
+        let Some(first) = first_folded(text) else {
+            self.push_plain(text, source);
+            return;
+        };
+        if text.len() != source.end - source.start {
+            // Decoded text maps as a whole anyway.
+            let mut folded = String::with_capacity(text.len());
+            let mut last = 0;
+            for_each_folded(text, first, |at, len, replacement| {
+                folded.push_str(&text[last..at]);
+                let open = folded.is_empty() || folded.ends_with(' ');
+                if let Some(r) = replacement.filter(|&r| wanted(r, open, &text[at + len..])) {
+                    folded.push(r);
+                }
+                last = at + len + spare_space(replacement, open, &text[at + len..]);
+            });
+            folded.push_str(&text[last..]);
+            self.push_plain(&folded, source);
+            return;
+        }
+        let mut last = 0;
+        for_each_folded(text, first, |at, len, replacement| {
+            self.push_plain(&text[last..at], source.start + last..source.start + at);
+            let open =
+                self.block_start.is_none() || self.pending_space || self.prose.text.ends_with(' ');
+            if let Some(r) = replacement
+                && wanted(r, open, &text[at + len..])
+            {
+                let mut buf = [0; 4];
+                self.push_plain(
+                    r.encode_utf8(&mut buf),
+                    source.start + at..source.start + at + len,
+                );
+            }
+            last = at + len + spare_space(replacement, open, &text[at + len..]);
+        });
+        self.push_plain(&text[last..], source.start + last..source.end);
+    }
+
+    /// [`Self::push_mapped`] without folding.
+    fn push_plain(&mut self, text: &str, source: Range<usize>) {
         if text.is_empty() {
             return;
         }
@@ -313,6 +438,43 @@ mod tests {
         assert_eq!(prose.text, "A&B");
         assert_eq!(&src[prose.source_range(1..2)], "&amp;");
         assert_eq!(&src[prose.source_range(0..3)], src);
+    }
+
+    /// The prose of `text` pushed verbatim from offset 0 as one block.
+    fn folded(text: &str) -> Prose {
+        let mut b = ProseBuilder::new();
+        b.push_verbatim(text, 0);
+        b.finish()
+    }
+
+    #[test]
+    fn lookalike_characters_read_as_ascii() {
+        for (text, read) in [
+            ("Only\u{a0}3 left!", "Only 3 left!"),
+            ("Only \u{a0}3\u{2009}left", "Only 3 left"),
+            ("\u{a0}Lim\u{ad}ited\u{200b} time", "Limited time"),
+            ("Limited\u{2011}time offer", "Limited-time offer"),
+            ("𝗙𝗟𝗔𝗦𝗛 𝗦𝗔𝗟𝗘 𝟱𝟬% off", "FLASH SALE 50% off"),
+            ("𝐋𝐢𝐦𝐢𝐭𝐞𝐝 ｔｉｍｅ ｏｎｌｙ！", "Limited time only!"),
+            ("Flash⚡sale, 50% off 🛍️ today", "Flash sale, 50% off today"),
+            ("Rated 4.9★ — “great” £5", "Rated 4.9★ — “great” £5"),
+        ] {
+            assert_eq!(folded(text).text, read, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn folded_characters_map_to_their_own_bytes() {
+        let text = "Only\u{a0}3 𝗹𝗲𝗳𝘁 now";
+        let prose = folded(text);
+        let at = |needle: &str| {
+            let start = prose.text.find(needle).unwrap();
+            &text[prose.source_range(start..start + needle.len())]
+        };
+        assert_eq!(at("3"), "3");
+        assert_eq!(at("Only 3"), "Only\u{a0}3");
+        assert_eq!(at("left"), "𝗹𝗲𝗳𝘁");
+        assert_eq!(at("now"), "now");
     }
 
     #[test]
