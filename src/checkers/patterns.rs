@@ -145,7 +145,7 @@ pub fn marked_claim() -> String {
 }
 
 pub fn condition_words() -> String {
-    r"(?i)\b(?:with (?:any |every |a |an )?(?:purchase|order|subscription|contract)|when you (?:buy|spend|order|sign|subscribe)|orders? (?:over|above|of)|spend(?:ing)? (?:over|at least)|minimum|min\.|subscription|contract|requires?|required|only|new (?:customers?|members?|subscribers?)|excludes?|excluding|plus|shipping|handling|postage|p&p|fee|charge|terms|conditions|applies|apply|valid|eligible|renews?|auto-?renew|billed|after|purchased?|buy|bought|plan|sign[- ]?up|register)\b".to_string()
+    r"(?i)\b(?:with (?:any |every |a |an )?(?:purchase|order|subscription|contract)|when you (?:buy|spend|order|sign|subscribe)|orders? (?:over|above|of)|spend(?:ing)? (?:over|at least)|minimum|min\.|subscription|contract|requires?|required|only|new (?:customers?|members?|subscribers?)|excludes?|excluding|plus|shipping|handling|postage|p&p|fee|charge|terms|conditions|applies|apply|valid|eligible|renews?|auto-?renew|billed|after|purchased?|buy|bought|plan|sign[- ]?up|register|selected|subject to|eligib(?:le|ility)|qualifying|participating)\b".to_string()
 }
 
 pub fn free_words() -> String {
