@@ -12,8 +12,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use regex_automata::{MatchKind, hybrid};
 
@@ -457,7 +457,8 @@ impl<'a> Windows<'a> {
 impl Engine {
     /// Compiles `rules` (already filtered and with final severities).
     pub fn new(rules: Vec<Rule>, settings: Settings) -> Engine {
-        let rules: Vec<Rule> = rules.into_iter().filter(|r| !r.off).collect();
+        let mut rules: Vec<Rule> = rules.into_iter().filter(|r| !r.off).collect();
+        share_conditions(&mut rules);
         let mut literal_list: Vec<Cow<'static, str>> = Vec::new();
         let mut literal_kinds = Vec::new();
         let mut patterns = Vec::new();
@@ -704,9 +705,9 @@ impl Engine {
         let mut regexes: Vec<&LazyRegex> =
             patterns.iter().map(|&p| &self.patterns[p].regex).collect();
         for rule in rules.iter().map(|&r| &self.rules[r]) {
-            regexes.extend(&rule.exceptions);
-            regexes.extend(rule.when.iter().map(|w| &w.nearby));
-            regexes.extend(rule.unless.nearby.iter().map(|u| &u.nearby));
+            regexes.extend(rule.exceptions.iter().map(|e| &**e));
+            regexes.extend(rule.when.iter().map(|w| &*w.nearby));
+            regexes.extend(rule.unless.nearby.iter().map(|u| &*u.nearby));
         }
         let done = ahead.done;
         ahead.scope.spawn(move || {
@@ -1298,7 +1299,7 @@ fn condition_literals(rules: &[Rule]) -> Conditions {
     };
     let mut conditions = Conditions::default();
     for rule in rules {
-        let exceptions = rule.exceptions.iter().map(&mut id_of).collect();
+        let exceptions = rule.exceptions.iter().map(|e| id_of(e)).collect();
         conditions.exceptions.push(exceptions);
         conditions
             .when
@@ -1310,6 +1311,50 @@ fn condition_literals(rules: &[Rule]) -> Conditions {
     conditions.literals = list;
     conditions.kinds = kinds;
     conditions
+}
+
+/// Makes the rules' identical condition regexes (exceptions and `nearby`
+/// lists) one object. Packs repeat them (a clearance for quoted or denied
+/// claims serves dozens of rules); shared, each is built once and searched
+/// once per block or scope for all of its rules, since the document's
+/// answers are kept by regex.
+fn share_conditions(rules: &mut [Rule]) {
+    /// A regex keyed by its source.
+    struct BySource(Arc<LazyRegex>);
+    impl PartialEq for BySource {
+        fn eq(&self, other: &Self) -> bool {
+            self.0.source == other.0.source
+        }
+    }
+    impl Eq for BySource {}
+    impl std::hash::Hash for BySource {
+        fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+            self.0.source.hash(state);
+        }
+    }
+    impl std::borrow::Borrow<str> for BySource {
+        fn borrow(&self) -> &str {
+            &self.0.source
+        }
+    }
+    // Keyed by the source alone, which never changes once a regex is made.
+    #[allow(clippy::mutable_key_type)]
+    let mut pool: std::collections::HashSet<BySource> = std::collections::HashSet::new();
+    let mut share = |regex: &mut Arc<LazyRegex>| match pool.get(regex.source.as_str()) {
+        Some(shared) => *regex = Arc::clone(&shared.0),
+        None => {
+            pool.insert(BySource(Arc::clone(regex)));
+        }
+    };
+    for rule in rules {
+        rule.exceptions.iter_mut().for_each(&mut share);
+        if let Some(when) = &mut rule.when {
+            share(&mut when.nearby);
+        }
+        if let Some(unless) = &mut rule.unless.nearby {
+            share(&mut unless.nearby);
+        }
+    }
 }
 
 /// The literal prefixes and suffixes of every source, in order. Bundled

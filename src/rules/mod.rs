@@ -13,8 +13,8 @@ pub mod schema;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use regex::{Regex, RegexBuilder};
 use regex_automata::nfa::thompson;
@@ -570,7 +570,7 @@ fn may_match(prefixes: Option<(usize, usize)>, text: &str) -> bool {
 /// A regex and the scope it is looked for in.
 #[derive(Debug, Clone)]
 pub struct Context {
-    pub nearby: LazyRegex,
+    pub nearby: Arc<LazyRegex>,
     pub within: Scope,
 }
 
@@ -605,7 +605,7 @@ pub struct Rule {
     pub patterns: Vec<String>,
     /// Each exception on its own: a short one must not hide a longer one that
     /// covers the claim (alternation would take the first that matches).
-    pub exceptions: Vec<LazyRegex>,
+    pub exceptions: Vec<Arc<LazyRegex>>,
     pub when: Option<Context>,
     pub unless: Unless,
     pub checker: Option<Checker>,
@@ -865,7 +865,7 @@ fn compile_rule(
     for pattern in &spec.patterns {
         check(pattern)?;
     }
-    let combined = |list: &[String]| -> Result<Option<LazyRegex>, FileError> {
+    let combined = |list: &[String]| -> Result<Option<Arc<LazyRegex>>, FileError> {
         if list.is_empty() {
             return Ok(None);
         }
@@ -876,7 +876,7 @@ fn compile_rule(
         if thorough {
             user_regex(&joined).map_err(|e| bad_regex(path, text, at, &spec.id, &list[0], &e))?;
         }
-        Ok(Some(LazyRegex::new(joined)))
+        Ok(Some(Arc::new(LazyRegex::new(joined))))
     };
     let context = |spec: Option<&ContextSpec>| -> Result<Option<Context>, FileError> {
         let Some(spec) = spec else { return Ok(None) };
