@@ -74,6 +74,12 @@ fn bundled_prefixes(source: &str) -> Option<(usize, usize)> {
     bundled_row(BUNDLED_LITERALS, source, |row| row.0)?.1
 }
 
+/// The literal suffixes `build.rs` worked out for a bundled regex (every
+/// match ends with one of them, ASCII case folded), or None.
+fn bundled_suffixes(source: &str) -> Option<(usize, usize)> {
+    bundled_row(BUNDLED_LITERALS, source, |row| row.0)?.2
+}
+
 /// One row of the table `build.rs` writes: a bundled regex, then the offset
 /// and length in `PREBUILT_BLOB` of its forward and of its reverse NFA.
 type PrebuiltNfa = (&'static str, usize, usize, usize, usize);
@@ -278,6 +284,10 @@ const PRECHECKS_BEFORE_BUILDING: u32 = 16;
 #[derive(Debug, Clone, Copy)]
 struct Prechecks {
     prefixes: Option<(usize, usize)>,
+    /// A bundled regex's literal suffixes: a text without any cannot match
+    /// either (exceptions that start with a common word or a quote often end
+    /// with a rare one).
+    suffixes: Option<(usize, usize)>,
     long: Option<(usize, usize)>,
 }
 
@@ -401,6 +411,7 @@ impl LazyRegex {
     fn prechecks(&self) -> Prechecks {
         *self.prechecks.get_or_init(|| Prechecks {
             prefixes: bundled_prefixes(&self.source).filter(|p| p.1 > 0),
+            suffixes: bundled_suffixes(&self.source).filter(|p| p.1 > 0),
             long: bundled_row(BUNDLED_LONG_PREFIXES, &self.source, |row| row.0).map(|row| row.1),
         })
     }
@@ -431,11 +442,7 @@ impl LazyRegex {
         if self.forward.get().is_some() {
             return;
         }
-        let possible = self.prechecks().prefixes.is_none_or(|prefixes| {
-            literals_in(prefixes)
-                .any(|p| memchr::memmem::find(lowered.as_bytes(), p.as_bytes()).is_some())
-        });
-        if possible {
+        if may_match_lowered(self.prechecks(), lowered) {
             self.forward();
         }
     }
@@ -450,7 +457,7 @@ impl LazyRegex {
         // prefixes is answered without building it: in a small run most
         // exceptions and conditions are asked once or twice, never match,
         // and would cost more to build than to rule out.
-        if self.precheck(|p| !may_match(p.prefixes, &text[span.clone()])) {
+        if self.precheck(|p| !may_match(p, &text[span.clone()])) {
             return false;
         }
         let input = regex_automata::Input::new(text).range(span).earliest(true);
@@ -558,13 +565,23 @@ fn may_match_at(long: Option<(usize, usize)>, text: &str, start: usize) -> bool 
 }
 
 /// False when a bundled regex cannot match `text`: none of its literal
-/// prefixes occurs there (ASCII case folded).
-fn may_match(prefixes: Option<(usize, usize)>, text: &str) -> bool {
-    let Some(prefixes) = prefixes else {
+/// prefixes, or none of its literal suffixes, occurs there (ASCII case folded).
+fn may_match(checks: Prechecks, text: &str) -> bool {
+    if checks.prefixes.is_none() && checks.suffixes.is_none() {
         return true;
+    }
+    may_match_lowered(checks, &text.to_ascii_lowercase())
+}
+
+/// [`may_match`] for a text already ASCII-lowercased.
+fn may_match_lowered(checks: Prechecks, lowered: &str) -> bool {
+    let occurs = |literals: Option<(usize, usize)>| {
+        literals.is_none_or(|range| {
+            literals_in(range)
+                .any(|p| memchr::memmem::find(lowered.as_bytes(), p.as_bytes()).is_some())
+        })
     };
-    let lowered = text.to_ascii_lowercase();
-    literals_in(prefixes).any(|p| memchr::memmem::find(lowered.as_bytes(), p.as_bytes()).is_some())
+    occurs(checks.prefixes) && occurs(checks.suffixes)
 }
 
 /// A regex and the scope it is looked for in.
