@@ -1131,6 +1131,39 @@ fn lookalike_characters_do_not_hide_claims() {
     assert_eq!(first["column"], 1, "{first}");
 }
 
+/// E-mail builders strike a former price through with an inline style
+/// rather than `<s>`; the HTML reader reads both as "was".
+#[test]
+fn a_price_struck_through_by_a_style_is_a_former_price() {
+    let dir = TempDir::new().unwrap();
+    let price = "Linen shirt <span style=\"color:#999; text-decoration: line-through\">&pound;120</span>&nbsp;<b>&pound;45</b>";
+    write(dir.path(), "struck.html", format!("<p>{price}</p>\n"));
+    write(
+        dir.path(),
+        "plain.html",
+        format!("<p>{}</p>\n", price.replace("line-through", "none")),
+    );
+    let out = check(dir.path())
+        .args(["--format", "json", "struck.html", "plain.html"])
+        .output()
+        .unwrap();
+    let report = report(&out);
+    let fired: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["rule"].as_str().unwrap()))
+        .collect();
+    assert!(
+        fired.contains(&("struck.html", "fake-sale/reference-price-undeclared")),
+        "{report}"
+    );
+    assert!(
+        !fired.iter().any(|(path, _)| *path == "plain.html"),
+        "{report}"
+    );
+}
+
 /// A run over one file builds the regexes that file may need on the spare
 /// core ahead of the search (`Engine::lend_spare_core`); with one thread it
 /// does not. Every fixture alone, with all packs, reports the same both ways.

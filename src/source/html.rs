@@ -34,8 +34,9 @@
 //! end the current block at their start and end tags; the cells of a table
 //! row are joined by " | "; `option`s, buttons, images and form controls are
 //! separated by a space; one `<br>` reads as a space and two in a row end the
-//! block. Struck-through text (`<s>`, `<strike>`, `<del>`) reads "was ...", a
-//! former price, as in the Markdown reader.
+//! block. Struck-through text (`<s>`, `<strike>`, `<del>`, or an inline element
+//! styled `text-decoration: line-through`, as e-mail builders write it) reads
+//! "was ...", a former price, as in the Markdown reader.
 //!
 //! Limits: there is no tree builder, so an element left open (`<pre>` without
 //! `</pre>`) hides the rest of the document, CSS (`display: none`) and the
@@ -79,6 +80,9 @@ enum Kind {
 }
 
 const SKIP_KINDS: usize = 3;
+
+/// How much of a `style` attribute is read for `line-through`.
+const STYLE_LIMIT: usize = 512;
 
 fn classify(name: &[u8]) -> Kind {
     match name {
@@ -254,6 +258,10 @@ struct VisibleText<'a> {
     attr_name_len: usize,
     seen_alt: bool,
     seen_title: bool,
+    /// The current tag's `style` attribute, lower-cased (up to a limit): a
+    /// `text-decoration: line-through` strikes its text through, as `<s>` does.
+    style: Vec<u8>,
+    style_active: bool,
     /// The current attribute value is read into `pieces`.
     attr_active: bool,
     attr_end: usize,
@@ -285,6 +293,8 @@ impl<'a> VisibleText<'a> {
             attr_name_len: 0,
             seen_alt: false,
             seen_title: false,
+            style: Vec::new(),
+            style_active: false,
             attr_active: false,
             attr_end: 0,
             pieces: Vec::new(),
@@ -362,7 +372,10 @@ impl<'a> VisibleText<'a> {
         self.committed = self.pieces.len();
         self.last_start_tag.clear();
         self.last_start_tag.extend_from_slice(&self.tag_name);
-        let kind = classify(&self.tag_name);
+        let mut kind = classify(&self.tag_name);
+        if kind == Kind::Inline && memchr::memmem::find(&self.style, b"line-through").is_some() {
+            kind = Kind::Struck;
+        }
         if kind != Kind::Break {
             self.after_br = false;
         }
@@ -493,6 +506,8 @@ impl Emitter for VisibleText<'_> {
         self.tag_is_start = true;
         self.seen_alt = false;
         self.seen_title = false;
+        self.style.clear();
+        self.style_active = false;
         self.attr_active = false;
         self.pieces.truncate(self.committed);
     }
@@ -541,6 +556,7 @@ impl Emitter for VisibleText<'_> {
     fn init_attribute(&mut self) {
         self.end_attribute();
         self.attr_name_len = 0;
+        self.style_active = false;
     }
 
     fn init_attribute_value(&mut self) {
@@ -551,6 +567,10 @@ impl Emitter for VisibleText<'_> {
         let seen = match &self.attr_name[..self.attr_name_len] {
             b"alt" => &mut self.seen_alt,
             b"title" => &mut self.seen_title,
+            b"style" => {
+                self.style_active = self.style.is_empty();
+                return;
+            }
             _ => return,
         };
         // The first of two same-named attributes wins, as in a browser.
@@ -569,6 +589,9 @@ impl Emitter for VisibleText<'_> {
 
     fn push_attribute_value(&mut self, s: &[u8]) {
         let end = self.pos;
+        if self.style_active && self.style.len() < STYLE_LIMIT {
+            self.style.extend(s.iter().map(u8::to_ascii_lowercase));
+        }
         if self.attr_active {
             match locate(self.src.as_bytes(), s, self.attr_end, end) {
                 Origin::Verbatim(start) => match self.pieces.last_mut() {
@@ -791,6 +814,14 @@ mod tests {
         let src = "<p>Now <s>$120</s> <b>$90</b>, before<del>$200</del></p>";
         assert_eq!(blocks(src), ["Now was $120 $90, before was $200"]);
         assert_eq!(source_of(src, "was $120"), "<s>$120");
+    }
+
+    #[test]
+    fn a_line_through_style_strikes_inline_text() {
+        let src = "<p>Shirt <span style=\"color:#999; Text-Decoration: line-through\">&pound;120</span> \
+                   <b>&pound;45</b> <span style=\"color:red\">today</span></p>\
+                   <div style=\"text-decoration:line-through\">block</div>";
+        assert_eq!(blocks(src), ["Shirt was £120 £45 today", "block"]);
     }
 
     #[test]
