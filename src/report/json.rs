@@ -49,24 +49,46 @@ pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     w.flush()
 }
 
+/// A JSON array or object as serde_json pretty-prints it: `[]` or `{}` when
+/// `items` is empty, else each item on its own line after `indent` (the
+/// newline and the item's indent), commas between, and the closing bracket
+/// on a line of its own at `depth` (the enclosing value's indent).
+fn sequence<W: Write, T>(
+    w: &mut W,
+    brackets: [u8; 2],
+    indent: &[u8],
+    depth: &[u8],
+    items: impl IntoIterator<Item = T>,
+    mut item: impl FnMut(&mut W, T) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut items = items.into_iter().peekable();
+    if items.peek().is_none() {
+        return w.write_all(&brackets);
+    }
+    w.write_all(&brackets[..1])?;
+    let mut first = true;
+    for x in items {
+        if !first {
+            w.write_all(b",")?;
+        }
+        first = false;
+        w.write_all(indent)?;
+        item(w, x)?;
+    }
+    w.write_all(depth)?;
+    w.write_all(&brackets[1..])
+}
+
 /// The active findings (`waived: false`) or the waived ones, at depth 1.
 fn entries(w: &mut impl Write, diagnostics: &[Diagnostic], waived: bool) -> io::Result<()> {
-    let mut list = diagnostics
+    let list = diagnostics
         .iter()
-        .filter(|d| d.suppressed.is_some() == waived)
-        .peekable();
-    if list.peek().is_none() {
-        return w.write_all(b"[]");
-    }
-    w.write_all(b"[")?;
-    let mut first = true;
-    for d in list {
-        w.write_all(if first { b"\n    {" } else { b",\n    {" })?;
-        first = false;
+        .filter(|d| d.suppressed.is_some() == waived);
+    sequence(w, *b"[]", b"\n    ", b"\n  ", list, |w, d| {
+        w.write_all(b"{")?;
         entry(w, d)?;
-        w.write_all(b"\n    }")?;
-    }
-    w.write_all(b"\n  ]")
+        w.write_all(b"\n    }")
+    })
 }
 
 /// One finding's keys, at depth 3.
@@ -106,20 +128,14 @@ fn entry(w: &mut impl Write, d: &Diagnostic) -> io::Result<()> {
     w.write_all(b",\n      \"path\": ")?;
     string(w, &d.path)?;
     w.write_all(b",\n      \"references\": ")?;
-    if d.references.is_empty() {
-        w.write_all(b"[]")?;
-    } else {
-        w.write_all(b"[")?;
-        for (i, reference) in d.references.iter().enumerate() {
-            w.write_all(if i == 0 {
-                b"\n        "
-            } else {
-                b",\n        "
-            })?;
-            string(w, reference)?;
-        }
-        w.write_all(b"\n      ]")?;
-    }
+    sequence(
+        w,
+        *b"[]",
+        b"\n        ",
+        b"\n      ",
+        d.references.iter(),
+        |w, r| string(w, r),
+    )?;
     w.write_all(b",\n      \"rule\": ")?;
     string(w, &d.rule)?;
     w.write_all(b",\n      \"severity\": \"")?;
@@ -129,16 +145,8 @@ fn entry(w: &mut impl Write, d: &Diagnostic) -> io::Result<()> {
 
 /// A finding's second places, at depth 4.
 fn labels(w: &mut impl Write, labels: &[Label]) -> io::Result<()> {
-    if labels.is_empty() {
-        return w.write_all(b"[]");
-    }
-    w.write_all(b"[")?;
-    for (i, l) in labels.iter().enumerate() {
-        w.write_all(if i == 0 {
-            b"\n        {"
-        } else {
-            b",\n        {"
-        })?;
+    sequence(w, *b"[]", b"\n        ", b"\n      ", labels, |w, l| {
+        w.write_all(b"{")?;
         numbers(
             w,
             b"\n          \"",
@@ -153,23 +161,16 @@ fn labels(w: &mut impl Write, labels: &[Label]) -> io::Result<()> {
         )?;
         w.write_all(b",\n          \"message\": ")?;
         string(w, &l.text)?;
-        w.write_all(b"\n        }")?;
-    }
-    w.write_all(b"\n      ]")
+        w.write_all(b"\n        }")
+    })
 }
 
 /// A count per name, at depth 2 (names in order, as a `BTreeMap` keeps them).
 fn counts(w: &mut impl Write, counts: &BTreeMap<&str, usize>) -> io::Result<()> {
-    if counts.is_empty() {
-        return w.write_all(b"{}");
-    }
-    w.write_all(b"{")?;
-    for (i, (name, n)) in counts.iter().enumerate() {
-        w.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
+    sequence(w, *b"{}", b"\n      ", b"\n    ", counts, |w, (name, n)| {
         string(w, name)?;
-        write!(w, ": {n}")?;
-    }
-    w.write_all(b"\n    }")
+        write!(w, ": {n}")
+    })
 }
 
 /// A JSON string as serde_json writes it: `"` and `\\` escaped, control
