@@ -1160,17 +1160,13 @@ impl<'a> ProseView<'a> {
     pub fn scope_range(&mut self, scope: Scope, claim: &Range<usize>) -> Range<usize> {
         match scope {
             Scope::Document => 0..self.prose.text.len(),
-            Scope::Paragraph => {
-                let mut range = self.block_range(claim.start);
-                if let Some(next) = self
-                    .prose
-                    .block_of(claim.start)
-                    .and_then(|i| self.under_heading(i))
-                {
-                    range.end = self.prose.blocks[next].end;
+            Scope::Paragraph => match self.prose.block_of(claim.start) {
+                None => 0..self.prose.text.len(),
+                Some(i) => {
+                    let last = self.under_heading(i).unwrap_or(i);
+                    self.prose.blocks[i].start..self.prose.blocks[last].end
                 }
-                range
-            }
+            },
             Scope::Sentence => {
                 let Some(index) = self.prose.block_of(claim.start) else {
                     return claim.clone();
@@ -1324,31 +1320,11 @@ fn condition_literals(rules: &[Rule]) -> Conditions {
 /// once per block or scope for all of its rules, since the document's
 /// answers are kept by regex.
 fn share_conditions(rules: &mut [Rule]) {
-    /// A regex keyed by its source.
-    struct BySource(Arc<LazyRegex>);
-    impl PartialEq for BySource {
-        fn eq(&self, other: &Self) -> bool {
-            self.0.source == other.0.source
-        }
-    }
-    impl Eq for BySource {}
-    impl std::hash::Hash for BySource {
-        fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-            self.0.source.hash(state);
-        }
-    }
-    impl std::borrow::Borrow<str> for BySource {
-        fn borrow(&self) -> &str {
-            &self.0.source
-        }
-    }
-    // Keyed by the source alone, which never changes once a regex is made.
-    #[allow(clippy::mutable_key_type)]
-    let mut pool: std::collections::HashSet<BySource> = std::collections::HashSet::new();
-    let mut share = |regex: &mut Arc<LazyRegex>| match pool.get(regex.source.as_str()) {
-        Some(shared) => *regex = Arc::clone(&shared.0),
+    let mut pool: HashMap<String, Arc<LazyRegex>> = HashMap::new();
+    let mut share = |regex: &mut Arc<LazyRegex>| match pool.get(&regex.source) {
+        Some(shared) => *regex = Arc::clone(shared),
         None => {
-            pool.insert(BySource(Arc::clone(regex)));
+            pool.insert(regex.source.clone(), Arc::clone(regex));
         }
     };
     for rule in rules {

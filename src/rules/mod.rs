@@ -68,18 +68,6 @@ fn bundled_row<T>(
     Some(&table[i])
 }
 
-/// The literal prefixes `build.rs` worked out for a bundled regex (every
-/// match starts with one of them, ASCII case folded), or None.
-fn bundled_prefixes(source: &str) -> Option<(usize, usize)> {
-    bundled_row(BUNDLED_LITERALS, source, |row| row.0)?.1
-}
-
-/// The literal suffixes `build.rs` worked out for a bundled regex (every
-/// match ends with one of them, ASCII case folded), or None.
-fn bundled_suffixes(source: &str) -> Option<(usize, usize)> {
-    bundled_row(BUNDLED_LITERALS, source, |row| row.0)?.2
-}
-
 /// One row of the table `build.rs` writes: a bundled regex, then the offset
 /// and length in `PREBUILT_BLOB` of its forward and of its reverse NFA.
 type PrebuiltNfa = (&'static str, usize, usize, usize, usize);
@@ -279,14 +267,14 @@ pub struct LazyRegex {
 /// search with a built DFA does, and less than building it.
 const PRECHECKS_BEFORE_BUILDING: u32 = 16;
 
-/// A bundled regex's literal prefixes (see [`bundled_prefixes`]) and long
-/// prefixes (see [`crate::prefix::long_prefix_literals`]), looked up once.
+/// What `build.rs` worked out for a bundled regex, looked up once: its
+/// literal prefixes (every match starts with one of them) and suffixes
+/// (every match ends with one: exceptions that start with a common word or
+/// a quote often end with a rare one), ASCII case folded, and its long
+/// prefixes (see [`crate::prefix::long_prefix_literals`]).
 #[derive(Debug, Clone, Copy)]
 struct Prechecks {
     prefixes: Option<(usize, usize)>,
-    /// A bundled regex's literal suffixes: a text without any cannot match
-    /// either (exceptions that start with a common word or a quote often end
-    /// with a rare one).
     suffixes: Option<(usize, usize)>,
     long: Option<(usize, usize)>,
 }
@@ -409,10 +397,15 @@ impl LazyRegex {
     }
 
     fn prechecks(&self) -> Prechecks {
-        *self.prechecks.get_or_init(|| Prechecks {
-            prefixes: bundled_prefixes(&self.source).filter(|p| p.1 > 0),
-            suffixes: bundled_suffixes(&self.source).filter(|p| p.1 > 0),
-            long: bundled_row(BUNDLED_LONG_PREFIXES, &self.source, |row| row.0).map(|row| row.1),
+        *self.prechecks.get_or_init(|| {
+            let literals = bundled_row(BUNDLED_LITERALS, &self.source, |row| row.0);
+            let nonempty = |list: Option<(usize, usize)>| list.filter(|l| l.1 > 0);
+            Prechecks {
+                prefixes: nonempty(literals.and_then(|row| row.1)),
+                suffixes: nonempty(literals.and_then(|row| row.2)),
+                long: bundled_row(BUNDLED_LONG_PREFIXES, &self.source, |row| row.0)
+                    .map(|row| row.1),
+            }
         })
     }
 
