@@ -60,6 +60,8 @@ pub fn extract(src: &str, out: &mut ProseBuilder) {
 enum Kind {
     /// Ends the current block at its start and end tags.
     Block,
+    /// `h1` to `h6`: a block whose end marks it as a heading.
+    Heading,
     /// A table cell: cells of one row are joined by " | ", as the Markdown
     /// reader joins them.
     Cell,
@@ -88,10 +90,11 @@ fn classify(name: &[u8]) -> Kind {
     match name {
         b"address" | b"article" | b"aside" | b"blockquote" | b"body" | b"caption" | b"center"
         | b"dd" | b"details" | b"dialog" | b"div" | b"dl" | b"dt" | b"fieldset" | b"figcaption"
-        | b"figure" | b"footer" | b"form" | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6"
-        | b"header" | b"hgroup" | b"hr" | b"html" | b"legend" | b"li" | b"main" | b"menu"
-        | b"nav" | b"ol" | b"p" | b"plaintext" | b"search" | b"section" | b"summary" | b"table"
-        | b"tbody" | b"tfoot" | b"thead" | b"title" | b"tr" | b"ul" => Kind::Block,
+        | b"figure" | b"footer" | b"form" | b"header" | b"hgroup" | b"hr" | b"html" | b"legend"
+        | b"li" | b"main" | b"menu" | b"nav" | b"ol" | b"p" | b"plaintext" | b"search"
+        | b"section" | b"summary" | b"table" | b"tbody" | b"tfoot" | b"thead" | b"title"
+        | b"tr" | b"ul" => Kind::Block,
+        b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" => Kind::Heading,
         b"td" | b"th" => Kind::Cell,
         b"option" | b"button" | b"img" | b"input" | b"select" => Kind::Spaced,
         b"s" | b"strike" | b"del" => Kind::Struck,
@@ -380,7 +383,7 @@ impl<'a> VisibleText<'a> {
             self.after_br = false;
         }
         match kind {
-            Kind::Block => self.end_block(),
+            Kind::Block | Kind::Heading => self.end_block(),
             Kind::Cell => {
                 self.space();
                 if self.cells > 0 && self.visible() {
@@ -416,13 +419,8 @@ impl<'a> VisibleText<'a> {
             self.after_br = false;
         }
         match kind {
-            Kind::Block => {
-                let heading = matches!(
-                    &self.tag_name[..],
-                    b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6"
-                );
-                self.end_block_as(heading);
-            }
+            Kind::Block => self.end_block(),
+            Kind::Heading => self.end_block_as(true),
             Kind::Cell | Kind::Spaced => self.space(),
             // Browsers read `</br>` as `<br>`.
             Kind::Break => self.line_break(),

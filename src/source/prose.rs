@@ -172,18 +172,19 @@ fn for_each_folded(text: &str, first: usize, mut found: impl FnMut(usize, usize,
     }
 }
 
-/// Whether folded character `r` is written ahead of `after`: a space is
-/// not at the start of a block or beside another space (`open` says the
-/// text so far ends with one, or is at a block's start).
-fn wanted(r: char, open: bool, after: &str) -> bool {
-    r != ' ' || !(open || after.starts_with(char::is_whitespace))
-}
-
-/// 1 when a space or invisible character left out between two spaces
-/// ("off 🛍️ today") leaves the second of them to be skipped too, so the
-/// words stay one space apart.
-fn spare_space(replacement: Option<char>, open: bool, after: &str) -> usize {
-    usize::from(replacement.is_none_or(|r| r == ' ') && open && after.starts_with(' '))
+/// What a folded character (`replacement`, None when dropped) writes ahead
+/// of `after`, and how many bytes of `after` go with it. `open` says the
+/// text so far ends with a space or is at a block's start. A space is not
+/// written there or ahead of another; one left out between two spaces
+/// ("off 🛍️ today") takes the second with it, so words stay one space apart.
+fn fold_output(replacement: Option<char>, open: bool, after: &str) -> (Option<char>, usize) {
+    let space = replacement.is_none_or(|r| r == ' ');
+    let written =
+        replacement.filter(|&r| r != ' ' || !(open || after.starts_with(char::is_whitespace)));
+    (
+        written,
+        usize::from(space && open && after.starts_with(' ')),
+    )
 }
 
 /// Builds a [`Prose`] as a source reader walks its input in order.
@@ -266,10 +267,9 @@ impl ProseBuilder {
             for_each_folded(text, first, |at, len, replacement| {
                 folded.push_str(&text[last..at]);
                 let open = folded.is_empty() || folded.ends_with(' ');
-                if let Some(r) = replacement.filter(|&r| wanted(r, open, &text[at + len..])) {
-                    folded.push(r);
-                }
-                last = at + len + spare_space(replacement, open, &text[at + len..]);
+                let (written, skipped) = fold_output(replacement, open, &text[at + len..]);
+                folded.extend(written);
+                last = at + len + skipped;
             });
             folded.push_str(&text[last..]);
             self.push_plain(&folded, source);
@@ -280,16 +280,15 @@ impl ProseBuilder {
             self.push_plain(&text[last..at], source.start + last..source.start + at);
             let open =
                 self.block_start.is_none() || self.pending_space || self.prose.text.ends_with(' ');
-            if let Some(r) = replacement
-                && wanted(r, open, &text[at + len..])
-            {
+            let (written, skipped) = fold_output(replacement, open, &text[at + len..]);
+            if let Some(r) = written {
                 let mut buf = [0; 4];
                 self.push_plain(
                     r.encode_utf8(&mut buf),
                     source.start + at..source.start + at + len,
                 );
             }
-            last = at + len + spare_space(replacement, open, &text[at + len..]);
+            last = at + len + skipped;
         });
         self.push_plain(&text[last..], source.start + last..source.end);
     }
