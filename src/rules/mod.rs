@@ -81,7 +81,15 @@ fn prebuilt_nfa(source: &str, reverse: bool) -> Option<thompson::NFA> {
     } else {
         (fwd, fwd_len)
     };
-    prebuilt::decode(PREBUILT_BLOB.get(at..at + len)?)
+    let bytes = PREBUILT_BLOB.get(at..at + len)?;
+    thread_local! {
+        static BUILDER: std::cell::RefCell<thompson::Builder> =
+            std::cell::RefCell::new(thompson::Builder::new());
+    }
+    BUILDER.with(|builder| match builder.try_borrow_mut() {
+        Ok(mut builder) => prebuilt::decode_with(&mut builder, bytes),
+        Err(_) => prebuilt::decode(bytes),
+    })
 }
 
 /// A pattern's literal prefixes and suffixes, and its traits (see

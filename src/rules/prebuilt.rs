@@ -121,13 +121,20 @@ pub fn encode(nfa: &NFA) -> Option<Vec<u8>> {
 /// States are added to the builder in their original order, and the builder
 /// numbers them in that order, so every state ID written stays valid.
 pub fn decode(bytes: &[u8]) -> Option<NFA> {
+    decode_with(&mut thompson::Builder::new(), bytes)
+}
+
+/// [`decode`] with a builder the caller keeps: it is cleared first, and its
+/// state list keeps its capacity from one NFA to the next (a one-file run
+/// rebuilds some fifty NFAs of up to two thousand states).
+pub fn decode_with(builder: &mut thompson::Builder, bytes: &[u8]) -> Option<NFA> {
+    builder.clear();
     let mut reader = Reader { bytes, at: 0 };
     let flags = reader.byte()?;
     let start_anchored = reader.state()?;
     let start_unanchored = reader.state()?;
     let start_pattern = reader.state()?;
     let len = reader.u32()?;
-    let mut builder = thompson::Builder::new();
     builder.set_utf8(flags & 1 != 0);
     builder.set_reverse(flags & 2 != 0);
     builder.start_pattern().ok()?;
@@ -136,9 +143,12 @@ pub fn decode(bytes: &[u8]) -> Option<NFA> {
             BYTE_RANGE => builder.add_range(reader.transition()?),
             SPARSE => {
                 let n = reader.u32()?;
-                let transitions = (0..n)
-                    .map(|_| reader.transition())
-                    .collect::<Option<Vec<_>>>()?;
+                // Sized up front: a collect through `Option` cannot know the
+                // length and grows the vector step by step.
+                let mut transitions = Vec::with_capacity(n.min(256) as usize);
+                for _ in 0..n {
+                    transitions.push(reader.transition()?);
+                }
                 builder.add_sparse(transitions)
             }
             LOOK => {
@@ -148,7 +158,10 @@ pub fn decode(bytes: &[u8]) -> Option<NFA> {
             }
             UNION => {
                 let n = reader.u32()?;
-                let alternates = (0..n).map(|_| reader.state()).collect::<Option<Vec<_>>>()?;
+                let mut alternates = Vec::with_capacity(n.min(4096) as usize);
+                for _ in 0..n {
+                    alternates.push(reader.state()?);
+                }
                 builder.add_union(alternates)
             }
             BINARY_UNION => {
