@@ -179,6 +179,18 @@ fn main() {
         }
     }
     code.push_str("];\n");
+    code.push_str(
+        "/// Literals one of which every match of a bundled regex contains\n\
+         /// (`prefix::inner_literals`), sorted by source, as ranges of `LITERAL_SPANS`.\n\
+         pub static BUNDLED_INNER: &[(&str, (usize, usize))] = &[\n",
+    );
+    for regex in &regexes {
+        if let Some(inner) = prefix::inner_literals(regex) {
+            let range = intern(&inner);
+            writeln!(code, "    ({regex:?}, {range:?}),").expect("writing to a String");
+        }
+    }
+    code.push_str("];\n");
     let text_path = out_dir.join("literal_text.txt");
     std::fs::write(&text_path, &text).expect("OUT_DIR is writable");
     writeln!(

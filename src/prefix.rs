@@ -206,6 +206,63 @@ pub fn suffix_literals(pattern: &str) -> Option<Vec<String>> {
     )
 }
 
+/// Literals one of which every match of `pattern` contains somewhere, chosen
+/// to rule out as many texts as possible (lower-cased, at most 8 bytes each,
+/// at most 64), or None when no such set is [`selective`].
+///
+/// Prefixes and suffixes only see a match's ends, and many patterns open
+/// with a digit or a common word and close with a gap or a short word; the
+/// word that makes the claim is in the middle ("3 shoppers **bought** this",
+/// "free ... **when you buy**"). A text without any of these literals cannot
+/// match, so the engine skips building the pattern's automaton for it.
+///
+/// Worked out on the pattern's syntax: a sequence must contain something
+/// every one of its required parts contains (the part with the best set is
+/// taken); an alternation, something from one of its branches (the union of
+/// the branches' sets); any other part, one of its own literal prefixes.
+pub fn inner_literals(pattern: &str) -> Option<Vec<String>> {
+    required(&parse(pattern)?).map(|(_, literals)| literals)
+}
+
+/// [`inner_literals`] of one syntax node, with its score (higher rules out more).
+fn required(hir: &regex_syntax::hir::Hir) -> Option<(usize, Vec<String>)> {
+    use regex_syntax::hir::HirKind;
+    if hir.properties().minimum_len().is_none_or(|n| n == 0) {
+        return None;
+    }
+    let own = || {
+        let literals = extract(hir, regex_syntax::hir::literal::ExtractKind::Prefix, 8, 64)?;
+        selective(&literals).then(|| (score(&literals), literals))
+    };
+    match hir.kind() {
+        HirKind::Capture(capture) => required(&capture.sub),
+        HirKind::Concat(parts) => parts
+            .iter()
+            .filter_map(required)
+            .chain(own())
+            .max_by_key(|(score, _)| *score),
+        HirKind::Alternation(branches) => {
+            let mut union = Vec::new();
+            for branch in branches {
+                union.extend(required(branch)?.1);
+            }
+            union.sort();
+            union.dedup();
+            (union.len() <= 64)
+                .then(|| (score(&union), union))
+                .or_else(own)
+        }
+        _ => own(),
+    }
+}
+
+/// How well `literals` rule texts out: longer literals are rarer, and fewer
+/// of them are quicker to look for.
+fn score(literals: &[String]) -> usize {
+    let shortest = literals.iter().map(String::len).min().unwrap_or(0);
+    shortest * 100 - literals.len().min(99)
+}
+
 fn parse(pattern: &str) -> Option<regex_syntax::hir::Hir> {
     let ascii = regex_syntax::ParserBuilder::new()
         .unicode(false)
@@ -324,6 +381,29 @@ mod tests {
         assert_eq!(word_bounds(r"\bfoo[|(]\b"), (true, true));
         assert_eq!(word_bounds(r"[\]\b]foo\b"), (false, true));
         assert_eq!(word_bounds(r"\bfoo\b+"), (true, false));
+    }
+
+    #[test]
+    fn inner_literals_come_from_the_rarest_required_part() {
+        let own = |list: &[&str]| Some(list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        // A digit and a common word open it; the verb is what is rare.
+        assert_eq!(
+            inner_literals(r"\b\d+ (?:people|others) (?:have )?(?:bought|booked) this\b"),
+            own(&["booked", "bought"])
+        );
+        // Optional parts are not required; literals are cut at 8 bytes.
+        assert_eq!(
+            inner_literals(r"\bfree\b[^.!?]{0,60}?\b(?:with purchase|when you order)\b"),
+            own(&["when you", "with pur"])
+        );
+        // An alternation needs something from every branch.
+        assert_eq!(
+            inner_literals(r"(?:\d+ refunds?|guaranteed \d+)"),
+            own(&[" refund", "guarante"])
+        );
+        assert_eq!(inner_literals(r"(?:\d+ refunds?|\d+%)"), None);
+        assert_eq!(inner_literals(r"\d+\s?%"), None);
+        assert_eq!(inner_literals(r"(?:the|and) \w+"), None);
     }
 
     #[test]

@@ -285,6 +285,9 @@ struct Prechecks {
     prefixes: Option<(usize, usize)>,
     suffixes: Option<(usize, usize)>,
     long: Option<(usize, usize)>,
+    /// Literals one of which every match contains somewhere
+    /// ([`crate::prefix::inner_literals`]).
+    inner: Option<(usize, usize)>,
 }
 
 impl Clone for LazyRegex {
@@ -413,6 +416,7 @@ impl LazyRegex {
                 suffixes: nonempty(literals.and_then(|row| row.2)),
                 long: bundled_row(BUNDLED_LONG_PREFIXES, &self.source, |row| row.0)
                     .map(|row| row.1),
+                inner: bundled_row(BUNDLED_INNER, &self.source, |row| row.0).map(|row| row.1),
             }
         })
     }
@@ -515,7 +519,9 @@ impl LazyRegex {
     fn anchored_end(&self, text: &str, span: Range<usize>, earliest: bool) -> Option<usize> {
         // As in `is_match`: until it is built, a pattern whose long prefixes
         // do not start here is not built for this try.
-        if self.precheck(|p| !may_match_at(p.long, text, span.start)) {
+        if self.precheck(|p| {
+            !may_match_at(p.long, text, span.start) || !may_match_within(p, text, span.clone())
+        }) {
             return None;
         }
         let input = regex_automata::Input::new(text)
@@ -566,12 +572,38 @@ fn may_match_at(long: Option<(usize, usize)>, text: &str, start: usize) -> bool 
 }
 
 /// False when a bundled regex cannot match `text`: none of its literal
-/// prefixes, or none of its literal suffixes, occurs there (ASCII case folded).
+/// prefixes, none of its literal suffixes, or none of the literals every
+/// match contains, occurs there (ASCII case folded).
 fn may_match(checks: Prechecks, text: &str) -> bool {
-    if checks.prefixes.is_none() && checks.suffixes.is_none() {
+    if checks.prefixes.is_none() && checks.suffixes.is_none() && checks.inner.is_none() {
         return true;
     }
     may_match_lowered(checks, &text.to_ascii_lowercase())
+}
+
+/// False when a bundled pattern cannot match inside `span` of `text`: none
+/// of its suffixes, or none of the literals every match contains, occurs
+/// there. Spans longer than a few kilobytes are not read (answered true): the
+/// check is for the short stretches anchored tries end by, and a long one
+/// would cost more to lower-case than it could save.
+fn may_match_within(checks: Prechecks, text: &str, span: Range<usize>) -> bool {
+    const LONGEST: usize = 4096;
+    if (checks.suffixes.is_none() && checks.inner.is_none()) || span.len() > LONGEST {
+        return true;
+    }
+    let Some(part) = text.as_bytes().get(span) else {
+        return true;
+    };
+    let mut lowered = [0u8; LONGEST];
+    let lowered = &mut lowered[..part.len()];
+    lowered.copy_from_slice(part);
+    lowered.make_ascii_lowercase();
+    let occurs = |literals: Option<(usize, usize)>| {
+        literals.is_none_or(|range| {
+            literals_in(range).any(|p| memchr::memmem::find(lowered, p.as_bytes()).is_some())
+        })
+    };
+    occurs(checks.suffixes) && occurs(checks.inner)
 }
 
 /// [`may_match`] for a text already ASCII-lowercased.
@@ -582,7 +614,7 @@ fn may_match_lowered(checks: Prechecks, lowered: &str) -> bool {
                 .any(|p| memchr::memmem::find(lowered.as_bytes(), p.as_bytes()).is_some())
         })
     };
-    occurs(checks.prefixes) && occurs(checks.suffixes)
+    occurs(checks.prefixes) && occurs(checks.suffixes) && occurs(checks.inner)
 }
 
 /// A regex and the scope it is looked for in.
@@ -1238,6 +1270,46 @@ mod tests {
                 crate::prefix::traits(source, want_prefixes.as_deref(), want_suffixes.as_deref());
             assert_eq!(traits, want, "{source}");
         }
+    }
+
+    /// Every match of a bundled regex contains one of the literals the
+    /// build-time table says it must (`prefix::inner_literals`): checked on
+    /// every bundled example, with the regexes compiled (no prechecks).
+    #[test]
+    fn inner_literals_occur_in_every_match() {
+        let mut text = String::new();
+        for pack in EMBEDDED_PACKS {
+            let parsed: schema::PackFile =
+                serde_json::from_str(pack.parsed.expect("bundled packs parse")).expect("JSON");
+            for rule in parsed.rules {
+                let examples = rule.examples.unwrap_or_default();
+                for example in examples.bad.iter().chain(&examples.good) {
+                    text.push_str(example);
+                    text.push_str("\n\n");
+                }
+            }
+        }
+        assert!(
+            BUNDLED_INNER.len() > 300,
+            "most regexes have inner literals"
+        );
+        let mut checked = 0;
+        for &(source, range) in BUNDLED_INNER {
+            let regex = runtime_regex(source).expect("bundled regexes compile");
+            for m in regex.find_iter(text.as_str()) {
+                let found = text[m.range()].to_ascii_lowercase();
+                assert!(
+                    literals_in(range).any(|l| found.contains(l)),
+                    "{source}: the match {:?} holds none of its inner literals",
+                    &text[m.range()]
+                );
+                checked += 1;
+            }
+        }
+        assert!(
+            checked > 1000,
+            "the examples exercise the regexes ({checked})"
+        );
     }
 
     #[test]
