@@ -464,18 +464,26 @@ impl Engine {
     pub fn new(rules: Vec<Rule>, settings: Settings) -> Engine {
         let mut rules: Vec<Rule> = rules.into_iter().filter(|r| !r.off).collect();
         share_conditions(&mut rules);
-        let mut literal_list: Vec<Cow<'static, str>> = Vec::new();
-        let mut literal_kinds = Vec::new();
-        let mut patterns = Vec::new();
-        let mut unfiltered = Vec::new();
-        let mut set_members = Vec::new();
-        let mut checkers = Vec::new();
         let sources: Vec<&str> = rules
             .iter()
             .flat_map(|r| r.patterns.iter().map(String::as_str))
             .collect();
-        let mut extracted = all_literals(&sources).into_iter();
-        let mut needs_suffix = Vec::new();
+        let extracted = all_literals(&sources);
+        // Sized up front: the lists hold ~10,000 literals, and growing them
+        // step by step copied them and touched twice the memory.
+        let capacity = rules.iter().map(|r| 2 * r.phrases.len()).sum::<usize>()
+            + extracted
+                .iter()
+                .map(|(p, s, _)| p.as_ref().map_or(0, Vec::len) + s.as_ref().map_or(0, Vec::len))
+                .sum::<usize>();
+        let mut literal_list: Vec<Cow<'static, str>> = Vec::with_capacity(capacity);
+        let mut literal_kinds = Vec::with_capacity(capacity);
+        let mut patterns = Vec::with_capacity(sources.len());
+        let mut unfiltered = Vec::new();
+        let mut set_members = Vec::new();
+        let mut checkers = Vec::new();
+        let mut extracted = extracted.into_iter();
+        let mut needs_suffix = Vec::with_capacity(sources.len());
         for (i, rule) in rules.iter().enumerate() {
             for phrase in &rule.phrases {
                 for variant in phrase_variants(phrase) {

@@ -36,7 +36,7 @@ impl LiteralTable {
     /// A table of `literals`; literal `i` is reported as id `i`. Empty
     /// literals are never found.
     pub fn new<S: AsRef<[u8]>>(literals: &[S]) -> LiteralTable {
-        let mut bytes = Vec::new();
+        let mut bytes = Vec::with_capacity(literals.iter().map(|l| l.as_ref().len()).sum());
         let mut spans = Vec::with_capacity(literals.len());
         let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(literals.len());
         let mut first = [[0u64; 4]; KEY_LEN];
