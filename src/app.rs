@@ -354,11 +354,7 @@ pub fn check(
     let documents = discovered.files.len() + stdin_paths.len().min(1);
     let engine = &session.linter.engine;
     engine.plan(documents);
-    engine.lend_spare_core(
-        documents == 1
-            && options.threads != 1
-            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
-    );
+    engine.lend_spare_core(documents == 1 && options.threads != 1 && crate::cores() > 1);
 
     let diagnostics = Mutex::new(Vec::new());
     let notes = Mutex::new(Vec::new());
@@ -428,7 +424,7 @@ pub fn check(
         p.total.store(inputs.len(), Ordering::Relaxed);
     }
     let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        0 => crate::cores(),
         n => n,
     }
     .min(inputs.len().max(1));

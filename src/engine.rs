@@ -1328,7 +1328,9 @@ fn condition_literals(rules: &[Rule]) -> Conditions {
 /// once per block or scope for all of its rules, since the document's
 /// answers are kept by regex.
 fn share_conditions(rules: &mut [Rule]) {
-    let mut pool: HashMap<String, Arc<LazyRegex>> = HashMap::new();
+    let count = rules.iter().map(|r| r.exceptions.len() + 2).sum::<usize>();
+    // Sized once: growing it rehashed every long source several times.
+    let mut pool: HashMap<String, Arc<LazyRegex>> = HashMap::with_capacity(count);
     let mut share = |regex: &mut Arc<LazyRegex>| match pool.get(&regex.source) {
         Some(shared) => *regex = Arc::clone(shared),
         None => {
@@ -1362,7 +1364,7 @@ fn all_literals(sources: &[&str]) -> Vec<crate::rules::Literals> {
         let traits = crate::prefix::traits(sources[*i], prefixes.as_deref(), suffixes.as_deref());
         (owned(prefixes), owned(suffixes), traits)
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    let threads = crate::cores().min(2);
     let found: Vec<crate::rules::Literals> = if threads < 2 || missing.len() < 32 {
         missing.iter().map(read).collect()
     } else {

@@ -34,3 +34,11 @@ pub mod sentences;
 pub mod source;
 pub mod suppress;
 pub mod walk;
+
+/// The cores this process may run on (at least 1), asked once per run: the
+/// standard library reads the cgroup and affinity files at each call, and a
+/// one-file run asked three times.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}

@@ -267,7 +267,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
     };
     // A spare core compiles the price patterns while the packs load, unless
     // the run was asked to use one thread.
-    if options.threads != 1 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+    if options.threads != 1 && claimlint::cores() > 1 {
         claimlint::checkers::warm_up();
     }
     // The process ends after this run: freeing the rules and the report

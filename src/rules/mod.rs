@@ -771,7 +771,7 @@ fn compile_pack(
 /// The byte offset of a rule's `id:` value, searched from `from`.
 fn locate_id(text: &str, id: &str, from: usize) -> usize {
     let rest = &text[from.min(text.len())..];
-    rest.find(id).map_or(from, |i| from + i)
+    memchr::memmem::find(rest.as_bytes(), id.as_bytes()).map_or(from, |i| from + i)
 }
 
 /// The offset of `needle` in `text` after `from` (falling back to `from`), for error spans.
