@@ -84,7 +84,7 @@ impl Settings {
 /// A literal phrase in the automaton and the rule it belongs to.
 #[derive(Debug, Clone, Copy)]
 struct PhraseOwner {
-    rule: usize,
+    rule: u32,
     /// The phrase begins (ends) with a word character, so the text must not
     /// continue a word there.
     word_start: bool,
@@ -146,18 +146,20 @@ enum Search {
     Set,
 }
 
-/// What one string in the engine's literal automaton stands for.
+/// What one string in the engine's literal automaton stands for. Twelve
+/// bytes (it was 24): there are ~10,000 of them, and a one-file run pays for
+/// every page of memory it touches.
 #[derive(Debug, Clone, Copy)]
 enum Literal {
     /// A rule's literal phrase.
     Phrase(PhraseOwner),
-    /// A prefix every match of pattern `usize` starts with; `bool`: every
+    /// A prefix every match of pattern `u32` starts with; `bool`: every
     /// match starts at a word boundary ([`crate::prefix::word_bounds`]).
-    Prefix(usize, bool),
-    /// A suffix every match of pattern `usize` ends with: without one on the
+    Prefix(u32, bool),
+    /// A suffix every match of pattern `u32` ends with: without one on the
     /// page, the pattern is not tried at all. `bool`: every match ends at a
     /// word boundary.
-    Suffix(usize, bool),
+    Suffix(u32, bool),
     /// A prefix every match of condition `u32` (an exception or `nearby`
     /// regex, see [`Conditions`]) starts with; `bool` as for `Prefix`.
     Condition(u32, bool),
@@ -284,11 +286,11 @@ enum LiteralFinder {
 
 impl LiteralSet {
     fn new<S: AsRef<str>>(list: &[S], kinds: Vec<Literal>, automaton: bool) -> LiteralSet {
-        let list: Vec<&[u8]> = list.iter().map(|s| s.as_ref().as_bytes()).collect();
         let finder = if automaton {
+            let list: Vec<&[u8]> = list.iter().map(|s| s.as_ref().as_bytes()).collect();
             LiteralFinder::Dfa(Box::new(LiteralDfa::new(&list)))
         } else {
-            LiteralFinder::Table(Box::new(LiteralTable::new(&list)))
+            LiteralFinder::Table(Box::new(LiteralTable::from_strs(list)))
         };
         LiteralSet { finder, kinds }
     }
@@ -488,7 +490,7 @@ impl Engine {
             for phrase in &rule.phrases {
                 for variant in phrase_variants(phrase) {
                     let owner = PhraseOwner {
-                        rule: i,
+                        rule: u32::try_from(i).expect("fewer than 2^32 rules"),
                         word_start: variant.chars().next().is_some_and(is_word_char),
                         word_end: variant.chars().next_back().is_some_and(is_word_char),
                     };
@@ -498,6 +500,7 @@ impl Engine {
             }
             for pattern in &rule.patterns {
                 let index = patterns.len();
+                let id = u32::try_from(index).expect("fewer than 2^32 patterns");
                 let (prefixes, suffixes, traits) = extracted.next().expect("one entry per pattern");
                 let opens = traits & crate::prefix::OPENS_AT_BOUNDARY != 0;
                 let closes = traits & crate::prefix::CLOSES_AT_BOUNDARY != 0;
@@ -505,7 +508,7 @@ impl Engine {
                     Some(suffixes) => {
                         needs_suffix.push(true);
                         literal_kinds.extend(std::iter::repeat_n(
-                            Literal::Suffix(index, closes),
+                            Literal::Suffix(id, closes),
                             suffixes.len(),
                         ));
                         literal_list.extend(suffixes);
@@ -521,7 +524,7 @@ impl Engine {
                             set_members.push(index);
                         }
                         literal_kinds.extend(std::iter::repeat_n(
-                            Literal::Prefix(index, opens),
+                            Literal::Prefix(id, opens),
                             prefixes.len(),
                         ));
                         literal_list.extend(prefixes);
@@ -759,7 +762,7 @@ impl Engine {
                 .iter()
                 .zip(&self.literals.kinds)
                 .filter(|(_, kind)| {
-                    !matches!(kind, Literal::Prefix(p, _) | Literal::Suffix(p, _) if self.in_set[*p])
+                    !matches!(kind, Literal::Prefix(p, _) | Literal::Suffix(p, _) if self.in_set[*p as usize])
                 })
                 .map(|(s, k)| (s.as_ref(), *k))
                 .unzip();
@@ -834,7 +837,7 @@ impl Engine {
                 Literal::Suffix(pattern, closes) => {
                     // A suffix inside a longer word cannot end a match.
                     if !(closes && inside_word(bytes, end)) {
-                        possible[pattern] = true;
+                        possible[pattern as usize] = true;
                     }
                     return;
                 }
@@ -842,6 +845,7 @@ impl Engine {
                     if opens && inside_word(bytes, start) {
                         return;
                     }
+                    let pattern = pattern as usize;
                     hits[pattern] += 1;
                     if hits[pattern] <= MAX_ANCHORED_TRIES {
                         starts.push((pattern, start));
@@ -857,7 +861,7 @@ impl Engine {
                 return;
             }
             out.push(Candidate {
-                rule: owner.rule,
+                rule: owner.rule as usize,
                 prose: start..end,
             });
         });
@@ -1395,6 +1399,11 @@ fn phrase_variants(phrase: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::complete_word;
+
+    #[test]
+    fn a_literal_kind_stays_small() {
+        assert!(std::mem::size_of::<super::Literal>() <= 12);
+    }
 
     /// Every bundled rule, default and optional packs.
     fn all_rules() -> Vec<crate::rules::Rule> {

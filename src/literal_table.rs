@@ -36,12 +36,22 @@ impl LiteralTable {
     /// A table of `literals`; literal `i` is reported as id `i`. Empty
     /// literals are never found.
     pub fn new<S: AsRef<[u8]>>(literals: &[S]) -> LiteralTable {
-        let mut bytes = Vec::with_capacity(literals.iter().map(|l| l.as_ref().len()).sum());
-        let mut spans = Vec::with_capacity(literals.len());
-        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(literals.len());
+        LiteralTable::build(literals.len(), |i| literals[i].as_ref())
+    }
+
+    /// [`LiteralTable::new`] for string literals (no list of byte slices made
+    /// on the way: the engine's list has ~10,000).
+    pub fn from_strs<S: AsRef<str>>(literals: &[S]) -> LiteralTable {
+        LiteralTable::build(literals.len(), |i| literals[i].as_ref().as_bytes())
+    }
+
+    fn build<'a>(count: usize, literal_at: impl Fn(usize) -> &'a [u8]) -> LiteralTable {
+        let mut bytes = Vec::with_capacity((0..count).map(|i| literal_at(i).len()).sum());
+        let mut spans = Vec::with_capacity(count);
+        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(count);
         let mut first = [[0u64; 4]; KEY_LEN];
-        for (id, literal) in literals.iter().enumerate() {
-            let literal = literal.as_ref();
+        for id in 0..count {
+            let literal = literal_at(id);
             let start = bytes.len();
             bytes.extend(literal.iter().map(u8::to_ascii_lowercase));
             spans.push((to_u32(start), to_u32(bytes.len())));
@@ -60,7 +70,7 @@ impl LiteralTable {
         // runs in id order. At most two thirds of the slots are taken.
         let capacity = (keyed.len() + keyed.len() / 2).next_power_of_two().max(16);
         let mut slots = vec![(0u64, 0u32, 0u32); capacity];
-        let mut slot_ids = Vec::with_capacity(keyed.len());
+        let mut slot_ids: Vec<u32> = Vec::with_capacity(keyed.len());
         for &(k, _) in &keyed {
             let mut slot = slot_of(k, capacity);
             while slots[slot].0 != k && slots[slot].0 != 0 {
@@ -68,7 +78,7 @@ impl LiteralTable {
             }
             slots[slot].0 = k;
             slots[slot].2 += 1;
-            slot_ids.push(slot);
+            slot_ids.push(to_u32(slot));
         }
         // Each run's end first; filling from the last literal back moves it
         // to the run's start.
@@ -79,8 +89,9 @@ impl LiteralTable {
         }
         let mut grouped = vec![0u32; keyed.len()];
         for (&(_, id), &slot) in keyed.iter().zip(&slot_ids).rev() {
-            slots[slot].1 -= 1;
-            grouped[slots[slot].1 as usize] = id;
+            let slot = &mut slots[slot as usize];
+            slot.1 -= 1;
+            grouped[slot.1 as usize] = id;
         }
         LiteralTable {
             bytes,
