@@ -21,6 +21,7 @@ pub mod engine;
 pub mod error;
 pub mod examples;
 pub mod facts;
+pub mod heap;
 pub mod lean_regex;
 pub mod lint;
 pub mod literal_dfa;

@@ -265,6 +265,11 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
         fail_on: args.fail_on,
         ..lint_options(&args.lint)
     };
+    // A few named files (the pre-commit case): set the heap up for a short
+    // run before anything large is allocated.
+    if claimlint::heap::is_short_run(&options.paths) {
+        claimlint::heap::prepare_for_short_run();
+    }
     // A spare core compiles the price patterns while the packs load, unless
     // the run was asked to use one thread.
     if options.threads != 1 && claimlint::cores() > 1 {
