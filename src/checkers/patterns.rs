@@ -141,12 +141,13 @@ pub fn cue() -> String {
 
 pub fn marked_claim() -> String {
     // Up to four words may sit between "free" and its mark ("Free
-    // installation*", "FREE fitting on every kitchen*"), not a sentence's end.
-    r"(?i)(?:\b(?:free|gift|bonus|complimentary|no cost|on us)(?: [a-z-]+){0,4}|[$£€]\s?0(?:\.00)?\b|\$\d[\d,.]*|£\d[\d,.]*|€\d[\d,.]*|\b\d+\s?%\s?off|\bfrom)\s?(\*+|†|‡)".to_string()
+    // installation*", "FREE fitting on every kitchen*"), not a sentence's end;
+    // an exclamation mark may stand before the mark ("Get the phone FREE!*").
+    r"(?i)(?:\b(?:free|gift|bonus|complimentary|no cost|on us)(?: [a-z-]+){0,4}|[$£€]\s?0(?:\.00)?\b|\$\d[\d,.]*|£\d[\d,.]*|€\d[\d,.]*|\b\d+\s?%\s?off|\bfrom)\s?!?(\*+|†|‡)".to_string()
 }
 
 pub fn condition_words() -> String {
-    r"(?i)\b(?:with (?:any |every |a |an )?(?:purchase|order|subscription|contract)|when you (?:buy|spend|order|sign|subscribe)|orders? (?:over|above|of)|spend(?:ing)? (?:over|at least)|minimum|min\.|subscription|contract|requires?|required|only|new (?:customers?|members?|subscribers?)|excludes?|excluding|plus|shipping|handling|postage|p&p|fee|charge|terms|conditions|applies|apply|valid|eligible|renews?|auto-?renew|billed|after|purchased?|buy|bought|plan|sign[- ]?up|register|selected|subject to|eligib(?:le|ility)|qualifying|participating)\b".to_string()
+    r"(?i)\b(?:with (?:any |every |a |an )?(?:[\w-]+ )?(?:purchase|order|subscription|contract|agreement)|when you (?:buy|spend|order|sign|subscribe)|orders? (?:over|above|of)|spend(?:ing)? (?:over|at least)|minimum|min\.|subscription|contract|agreement|requires?|required|only|new (?:customers?|members?|subscribers?)|excludes?|excluding|plus|shipping|handling|postage|p&p|fee|charge|terms|conditions|applies|apply|valid|eligible|renews?|auto-?renew|billed|after|purchased?|buy|bought|plan|sign[- ]?up|register|selected|subject to|eligib(?:le|ility)|qualifying|participating)\b".to_string()
 }
 
 pub fn free_words() -> String {
