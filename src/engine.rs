@@ -1096,14 +1096,22 @@ impl<'a> ProseView<'a> {
     }
 
     /// True when a match of `exceptions` (condition `id`) in the claim's
-    /// block overlaps the claim.
+    /// block overlaps the claim. A heading is read with the block under it,
+    /// as for conditions (see [`ProseView::under_heading`]): "Is this the
+    /// cheapest broadband in the UK?" as a heading, answered "No." below.
     fn exception_overlaps(
         &mut self,
         exceptions: &LazyRegex,
         id: Option<u32>,
         claim: &Range<usize>,
     ) -> bool {
-        let block = self.block_range(claim.start);
+        let block = match self.prose.block_of(claim.start) {
+            Some(i) => {
+                let last = self.under_heading(i).unwrap_or(i);
+                self.prose.blocks[i].start..self.prose.blocks[last].end
+            }
+            None => 0..self.prose.text.len(),
+        };
         let key = (std::ptr::from_ref(exceptions) as usize, block.start);
         let text = &self.prose.text;
         let hits = &self.condition_hits;

@@ -317,11 +317,14 @@ fn footnote_conditions(
     if !text.as_bytes().contains(&b'*') && !text.contains('†') && !text.contains('‡') {
         return;
     }
-    let footnotes: Vec<(Range<usize>, &str)> = prose
+    let mut footnotes: Vec<(Range<usize>, &str)> = prose
         .blocks
         .iter()
         .filter_map(|b| footnote_block(cx, b.clone()).map(|marker| (b.clone(), marker)))
         .collect();
+    for block in &prose.blocks {
+        footnote_lines(cx, block.clone(), &mut footnotes);
+    }
     if footnotes.is_empty() {
         return;
     }
@@ -330,10 +333,11 @@ fn footnote_conditions(
         let whole = m.get(0).expect("group 0 always exists");
         let marker = m.get(1).expect("the marker group is not optional").as_str();
         let claim_block = prose.block_of(whole.start());
-        let Some((note, _)) = footnotes
-            .iter()
-            .find(|(b, m)| *m == marker && prose.block_of(b.start) != claim_block)
-        else {
+        // A footnote in a block of its own, or on a later line of the
+        // claim's paragraph.
+        let Some((note, _)) = footnotes.iter().find(|(b, m)| {
+            *m == marker && (prose.block_of(b.start) != claim_block || b.start >= whole.end())
+        }) else {
             continue;
         };
         let note_text = &text[note.clone()];
@@ -372,6 +376,50 @@ fn sentence_lead(text: &str, block_start: usize, at: usize) -> &str {
     match lead.rfind(['.', '!', '?']) {
         Some(i) => &lead[i + 1..],
         None => lead,
+    }
+}
+
+/// Footnotes that Markdown ran into the paragraph above them: "Free fitting*"
+/// with "*Minimum spend £5,000." on the next source line is one paragraph, and
+/// one block of prose. A marker that starts a source line inside `block`
+/// (not its first) begins a footnote that runs to the next such marker or the
+/// block's end; each is added to `out` with its marker.
+fn footnote_lines(
+    cx: &Context<'_>,
+    block: Range<usize>,
+    out: &mut Vec<(Range<usize>, &'static str)>,
+) {
+    let prose = &cx.doc.prose;
+    let text = &prose.text[block.clone()];
+    let mut starts: Vec<(usize, &'static str)> = Vec::new();
+    for (i, _) in text.match_indices(['*', '†', '‡']) {
+        if i == 0 || !text[..i].ends_with(char::is_whitespace) {
+            continue;
+        }
+        let at = block.start + i;
+        let source = prose.source_range(at..at + 1).start;
+        let line_start = cx.text[..source].rfind('\n').map_or(0, |n| n + 1);
+        if !cx.text[line_start..source].trim().is_empty() {
+            continue;
+        }
+        let rest = &text[i..];
+        let Some(marker) = ["***", "**", "*", "†", "‡"]
+            .into_iter()
+            .find(|m| rest.starts_with(m))
+        else {
+            continue;
+        };
+        // Text must follow: a lone asterisk is not a footnote.
+        if rest[marker.len()..]
+            .trim_start()
+            .starts_with(char::is_alphanumeric)
+        {
+            starts.push((at, marker));
+        }
+    }
+    for (k, &(at, marker)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(block.end, |next| next.0);
+        out.push((at..end, marker));
     }
 }
 

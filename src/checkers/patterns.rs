@@ -140,8 +140,9 @@ pub fn cue() -> String {
 }
 
 pub fn marked_claim() -> String {
-    // Up to two words may sit between "free" and its mark ("Free installation*").
-    r"(?i)(?:\b(?:free|gift|bonus|complimentary|no cost|on us)(?: [a-z-]+){0,2}|[$£€]\s?0(?:\.00)?\b|\$\d[\d,.]*|£\d[\d,.]*|€\d[\d,.]*|\b\d+\s?%\s?off|\bfrom)\s?(\*+|†|‡)".to_string()
+    // Up to four words may sit between "free" and its mark ("Free
+    // installation*", "FREE fitting on every kitchen*"), not a sentence's end.
+    r"(?i)(?:\b(?:free|gift|bonus|complimentary|no cost|on us)(?: [a-z-]+){0,4}|[$£€]\s?0(?:\.00)?\b|\$\d[\d,.]*|£\d[\d,.]*|€\d[\d,.]*|\b\d+\s?%\s?off|\bfrom)\s?(\*+|†|‡)".to_string()
 }
 
 pub fn condition_words() -> String {
