@@ -598,23 +598,23 @@ fn may_match_within(checks: Prechecks, text: &str, span: Range<usize>) -> bool {
     let lowered = &mut lowered[..part.len()];
     lowered.copy_from_slice(part);
     lowered.make_ascii_lowercase();
-    let occurs = |literals: Option<(usize, usize)>| {
-        literals.is_none_or(|range| {
-            literals_in(range).any(|p| memchr::memmem::find(lowered, p.as_bytes()).is_some())
-        })
-    };
-    occurs(checks.suffixes) && occurs(checks.inner)
+    holds_any(checks.suffixes, lowered) && holds_any(checks.inner, lowered)
 }
 
 /// [`may_match`] for a text already ASCII-lowercased.
 fn may_match_lowered(checks: Prechecks, lowered: &str) -> bool {
-    let occurs = |literals: Option<(usize, usize)>| {
-        literals.is_none_or(|range| {
-            literals_in(range)
-                .any(|p| memchr::memmem::find(lowered.as_bytes(), p.as_bytes()).is_some())
-        })
-    };
-    occurs(checks.prefixes) && occurs(checks.suffixes) && occurs(checks.inner)
+    let lowered = lowered.as_bytes();
+    holds_any(checks.prefixes, lowered)
+        && holds_any(checks.suffixes, lowered)
+        && holds_any(checks.inner, lowered)
+}
+
+/// True when `lowered` holds one of the literals in `range` of the literal
+/// table, or when there is no such list to check.
+fn holds_any(range: Option<(usize, usize)>, lowered: &[u8]) -> bool {
+    range.is_none_or(|range| {
+        literals_in(range).any(|p| memchr::memmem::find(lowered, p.as_bytes()).is_some())
+    })
 }
 
 /// A regex and the scope it is looked for in.
