@@ -1105,13 +1105,7 @@ impl<'a> ProseView<'a> {
         id: Option<u32>,
         claim: &Range<usize>,
     ) -> bool {
-        let block = match self.prose.block_of(claim.start) {
-            Some(i) => {
-                let last = self.under_heading(i).unwrap_or(i);
-                self.prose.blocks[i].start..self.prose.blocks[last].end
-            }
-            None => 0..self.prose.text.len(),
-        };
+        let block = self.paragraph_range(claim.start);
         let key = (std::ptr::from_ref(exceptions) as usize, block.start);
         let text = &self.prose.text;
         let hits = &self.condition_hits;
@@ -1156,6 +1150,18 @@ impl<'a> ProseView<'a> {
             .map_or(0..self.prose.text.len(), |i| self.prose.blocks[i].clone())
     }
 
+    /// The prose range of the block holding `offset`, with the block under it
+    /// when it is a heading (see [`ProseView::under_heading`]).
+    fn paragraph_range(&self, offset: usize) -> Range<usize> {
+        match self.prose.block_of(offset) {
+            Some(i) => {
+                let last = self.under_heading(i).unwrap_or(i);
+                self.prose.blocks[i].start..self.prose.blocks[last].end
+            }
+            None => 0..self.prose.text.len(),
+        }
+    }
+
     /// The block after block `index` when block `index` is a heading: copy
     /// puts a claim in a heading ("Best rate guarantee", "Free delivery")
     /// and its terms in the text under it, so a condition looked for in the
@@ -1180,13 +1186,7 @@ impl<'a> ProseView<'a> {
     pub fn scope_range(&mut self, scope: Scope, claim: &Range<usize>) -> Range<usize> {
         match scope {
             Scope::Document => 0..self.prose.text.len(),
-            Scope::Paragraph => match self.prose.block_of(claim.start) {
-                None => 0..self.prose.text.len(),
-                Some(i) => {
-                    let last = self.under_heading(i).unwrap_or(i);
-                    self.prose.blocks[i].start..self.prose.blocks[last].end
-                }
-            },
+            Scope::Paragraph => self.paragraph_range(claim.start),
             Scope::Sentence => {
                 let Some(index) = self.prose.block_of(claim.start) else {
                     return claim.clone();
