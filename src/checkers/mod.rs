@@ -379,6 +379,9 @@ fn sentence_lead(text: &str, block_start: usize, at: usize) -> &str {
     }
 }
 
+/// The marks a footnote starts with, longest first.
+const FOOTNOTE_MARKERS: [&str; 5] = ["***", "**", "*", "†", "‡"];
+
 /// Footnotes that Markdown ran into the paragraph above them: "Free fitting*"
 /// with "*Minimum spend £5,000." on the next source line is one paragraph, and
 /// one block of prose. A marker that starts a source line inside `block`
@@ -403,10 +406,7 @@ fn footnote_lines(
             continue;
         }
         let rest = &text[i..];
-        let Some(marker) = ["***", "**", "*", "†", "‡"]
-            .into_iter()
-            .find(|m| rest.starts_with(m))
-        else {
+        let Some(marker) = FOOTNOTE_MARKERS.into_iter().find(|m| rest.starts_with(m)) else {
             continue;
         };
         // Text must follow: a lone asterisk is not a footnote.
@@ -426,7 +426,7 @@ fn footnote_lines(
 /// The footnote marker a block starts with, if it reads as a footnote.
 fn footnote_block<'t>(cx: &Context<'t>, block: Range<usize>) -> Option<&'static str> {
     let text = &cx.doc.prose.text[block.clone()];
-    for marker in ["***", "**", "*", "†", "‡"] {
+    for marker in FOOTNOTE_MARKERS {
         if text.starts_with(marker) {
             return Some(marker);
         }
