@@ -242,14 +242,20 @@ fn required(hir: &regex_syntax::hir::Hir) -> Option<(usize, Vec<String>)> {
             .chain(own())
             .max_by_key(|(score, _)| *score),
         HirKind::Alternation(branches) => {
-            let mut union = Vec::new();
-            for branch in branches {
+            // Every branch must name a set; if one cannot, the alternation's
+            // own prefixes may still serve.
+            let union = branches.iter().try_fold(Vec::new(), |mut union, branch| {
                 union.extend(required(branch)?.1);
-            }
-            union.sort();
-            union.dedup();
-            (union.len() <= 64)
-                .then(|| (score(&union), union))
+                Some(union)
+            });
+            union
+                .map(|mut union| {
+                    union.sort();
+                    union.dedup();
+                    union
+                })
+                .filter(|union| union.len() <= 64)
+                .map(|union| (score(&union), union))
                 .or_else(own)
         }
         _ => own(),
