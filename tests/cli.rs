@@ -622,3 +622,46 @@ fn output_keeps_symlinks_and_special_files() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_price_struck_through_with_combining_overlays_is_a_former_price() {
+    // Social posts, where no markup exists, strike a former price through
+    // with U+0336 after each character; it must read as `~~£99~~` does.
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "social.md",
+        "Trainers now £\u{336}9\u{336}9\u{336} £49.\n",
+    );
+    write(dir.path(), "markup.md", "Trainers now ~~£99~~ £49.\n");
+    let out = Command::cargo_bin("claimlint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--isolated", "--format", "json", "--today", TODAY])
+        .args(["--fail-on", "never", "social.md", "markup.md"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = |path: &str| -> Vec<(String, String)> {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["path"] == path)
+            .map(|d| {
+                let text = |k: &str| d[k].as_str().unwrap().to_string();
+                (text("rule"), text("matched"))
+            })
+            .collect()
+    };
+    let social = found("social.md");
+    assert!(
+        social.contains(&(
+            "fake-sale/reference-price-undeclared".to_string(),
+            "£\u{336}9\u{336}9\u{336} £49".to_string()
+        )),
+        "{social:?}"
+    );
+    let rules = |found: Vec<(String, String)>| found.into_iter().map(|f| f.0).collect::<Vec<_>>();
+    assert_eq!(rules(social), rules(found("markup.md")));
+}

@@ -142,6 +142,40 @@ fn fold(c: char) -> Option<Fold> {
     }
 }
 
+/// The combining overlays that strike a character through (short and long
+/// stroke), which social posts use for a former price where no markup exists.
+fn is_strike_overlay(c: char) -> bool {
+    matches!(c, '\u{335}' | '\u{336}')
+}
+
+/// The first run of `text` struck through with combining overlays: from the
+/// first non-space character an overlay follows to the last overlay of the
+/// characters struck one after another.
+fn struck_run(text: &str) -> Option<Range<usize>> {
+    let mut chars = text.char_indices().peekable();
+    let mut run: Option<Range<usize>> = None;
+    while let Some((i, c)) = chars.next() {
+        let mut end = i + c.len_utf8();
+        let mut struck = false;
+        while let Some(&(j, mark)) = chars.peek() {
+            if !is_strike_overlay(mark) {
+                break;
+            }
+            struck = true;
+            end = j + mark.len_utf8();
+            chars.next();
+        }
+        match (&mut run, struck) {
+            // A struck space does not start a run: only a struck word does.
+            (None, true) if !c.is_whitespace() => run = Some(i..end),
+            (Some(r), true) => r.end = end,
+            (Some(_), false) => break,
+            (None, _) => {}
+        }
+    }
+    run
+}
+
 /// The byte offset of the first character of `text` that [`fold`] changes.
 fn first_folded(text: &str) -> Option<usize> {
     if text.is_ascii() {
@@ -256,6 +290,18 @@ impl ProseBuilder {
     /// a whole. Characters that stand for ASCII ones a rule is written with
     /// (see [`fold`]) are read as those: each maps to its own source bytes.
     fn push_mapped(&mut self, text: &str, source: Range<usize>) {
+        if text.is_ascii() {
+            self.push_plain(text, source);
+            return;
+        }
+        // Combining overlays (U+0335, U+0336) start with the byte 0xCC.
+        if text.len() == source.end - source.start
+            && memchr::memchr(0xcc, text.as_bytes()).is_some()
+            && let Some(run) = struck_run(text)
+        {
+            self.push_struck(text, source, run);
+            return;
+        }
         let Some(first) = first_folded(text) else {
             self.push_plain(text, source);
             return;
@@ -291,6 +337,35 @@ impl ProseBuilder {
             last = at + len + skipped;
         });
         self.push_plain(&text[last..], source.start + last..source.end);
+    }
+
+    /// Text copied 1:1 from `source` with a run struck through by combining
+    /// overlays (`run`, as [`struck_run`] finds it): what comes before and
+    /// after is read as usual, and the run as struck-through markup is, "was "
+    /// and its letters without the overlays ("£̶9̶9̶ £49" reads "was £99 £49").
+    fn push_struck(&mut self, text: &str, source: Range<usize>, run: Range<usize>) {
+        self.push_mapped(&text[..run.start], source.start..source.start + run.start);
+        let glued = self.block_start.is_some()
+            && !self.pending_space
+            && self.prose.text.ends_with(|c: char| c.is_alphanumeric());
+        self.push_synthetic(
+            if glued { " was " } else { "was " },
+            source.start + run.start,
+        );
+        let mut chars = text[run.clone()].char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, mark)) = chars.peek() {
+                if !is_strike_overlay(mark) {
+                    break;
+                }
+                end = j + mark.len_utf8();
+                chars.next();
+            }
+            let at = source.start + run.start;
+            self.push_mapped(&text[run.start + i..][..c.len_utf8()], at + i..at + end);
+        }
+        self.push_mapped(&text[run.end..], source.start + run.end..source.end);
     }
 
     /// [`Self::push_mapped`] without folding.
@@ -471,6 +546,38 @@ mod tests {
         assert_eq!(at("Only 3"), "Only\u{a0}3");
         assert_eq!(at("left"), "𝗹𝗲𝗳𝘁");
         assert_eq!(at("now"), "now");
+    }
+
+    #[test]
+    fn combining_strikethrough_reads_as_a_former_price() {
+        for (text, read) in [
+            ("Now £\u{336}9\u{336}9\u{336} £49", "Now was £99 £49"),
+            ("Now£\u{336}1\u{336}2\u{336} only", "Now was £12 only"),
+            (
+                "S\u{336}o\u{336}l\u{336}d\u{336} \u{336}o\u{336}u\u{336}t\u{336} Back",
+                "was Sold out Back",
+            ),
+            (
+                "$\u{335}5\u{335}0\u{335} or €\u{336}4\u{336}0\u{336}",
+                "was $50 or was €40",
+            ),
+            ("a lone \u{336} overlay", "a lone \u{336} overlay"),
+        ] {
+            assert_eq!(folded(text).text, read, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn struck_characters_map_to_their_bytes_and_overlays() {
+        let text = "Now £\u{336}9\u{336}9\u{336} £49";
+        let prose = folded(text);
+        let start = prose.text.find("£99").unwrap();
+        assert_eq!(
+            &text[prose.source_range(start..start + "£99".len())],
+            "£\u{336}9\u{336}9\u{336}"
+        );
+        let start = prose.text.find("£49").unwrap();
+        assert_eq!(&text[prose.source_range(start..start + "£49".len())], "£49");
     }
 
     #[test]
