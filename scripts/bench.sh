@@ -4,7 +4,10 @@
 # Generates the shared synthetic corpora (1,000 and 10,000 Markdown pages) with
 # ../shared/bench/gen_corpus.py, builds claimlint in release mode, then in one run:
 #   - times claimlint (all default rules, JSON to a file), ripgrep (the shared
-#     104-phrase regex) and `cat` (read-only floor) on the 10k and 1k corpora;
+#     104-phrase regex), `cat` (read-only floor) and the Markdown floor (the same
+#     files parsed with claimlint's pulldown-cmark options, with and without the
+#     prose extraction, no rule run: examples/markdown_floor.rs) on the 10k and
+#     1k corpora;
 #   - times one 5 KB page, whole process (the pre-commit case);
 #   - measures peak RSS on 1k and 10k (/usr/bin/time -v);
 #   - checks that 1 and 2 worker threads write byte-identical JSON;
@@ -88,6 +91,13 @@ else
     (cd "$repo" && cargo build --release --quiet --bin claimlint)
     bin="$target/release/claimlint"
 fi
+# The Markdown floor: what parsing alone costs on the same files and cores.
+floor=""
+if (cd "$repo" && cargo build --release --quiet --example markdown_floor) 2>/dev/null; then
+    floor="$target/release/examples/markdown_floor"
+else
+    echo "bench: could not build examples/markdown_floor; the floor rows are left out" >&2
+fi
 echo "bench: $("$bin" --version 2>/dev/null || echo claimlint) at $bin; $(nproc) cores; $(uptime | sed 's/.*load/load/')"
 
 cl_cmd() { # corpus path, output file[, binary]
@@ -134,6 +144,9 @@ for n in $sizes; do
     if [ -n "$baseline" ]; then set -- "$@" baseline "$(cl_cmd "$dir" "$results/c$n-baseline.json" "$baseline")"; fi
     [ "$have_rg" -eq 1 ] && set -- "$@" ripgrep "$(rg_cmd "$dir")"
     set -- "$@" cat "$(cat_cmd "$dir")"
+    if [ -n "$floor" ]; then
+        set -- "$@" "markdown parse only" "$floor parse $dir" "markdown + prose, no rules" "$floor prose $dir"
+    fi
     echo "bench: $n files" >&2
     measure "$results/time-c$n.tsv" "$@"
     echo "claimlint	$(rss_mb "$(cl_cmd "$dir" /tmp/claimlint-bench-rss.json)")" >"$results/rss-c$n.tsv"
@@ -175,8 +188,8 @@ print()
 print("| tool | " + " | ".join(f"{int(n):,} files" for n in sizes) + " | one 5 KB file |")
 print("|---|" + "---|" * (len(sizes) + 1))
 one = load("time-one.tsv")
-for tool in ["claimlint", "baseline", "ripgrep", "cat"]:
-    if tool == "baseline" and not any("baseline" in load(f"time-c{n}.tsv") for n in sizes):
+for tool in ["claimlint", "baseline", "ripgrep", "cat", "markdown parse only", "markdown + prose, no rules"]:
+    if tool not in ("claimlint", "ripgrep", "cat") and not any(tool in load(f"time-c{n}.tsv") for n in sizes):
         continue
     cells = []
     for n in sizes:
@@ -203,6 +216,12 @@ for n in sizes:
     if n == "1000" and "claimlint" in t:
         x = 17.0 / t["claimlint"]
         check("1000 files, speed-up over write-good's published 17 s", x >= 300, f"{x:.0f}x (target >= 300x, i.e. <= 57 ms)")
+for n in sizes:
+    t = load(f"time-c{n}.tsv")
+    for floor in ["markdown parse only", "markdown + prose, no rules"]:
+        if floor in t and "ripgrep" in t:
+            print(f"     {n} files: {floor} / ripgrep = {t[floor] / t['ripgrep']:.2f}"
+                  f" (the floor under any ratio claimlint can reach)")
 for n in sizes:
     t = load(f"time-c{n}.tsv")
     if "baseline" in t and "claimlint" in t:

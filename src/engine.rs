@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -1066,6 +1067,36 @@ enum Verdict {
     ExpiredEvidence(String),
 }
 
+/// A map keyed by offsets in one page and by addresses of the rules' regexes.
+/// The keyed SipHash the standard map defaults to guards maps whose keys an
+/// attacker picks (strings from a request); for these it only cost time, a
+/// fiftieth of a corpus run for a few lookups per claim.
+type OffsetMap<K, V> = HashMap<K, V, BuildHasherDefault<OffsetHasher>>;
+
+/// A multiply-rotate hash of whole integers (the Fx hash of rustc and Firefox).
+#[derive(Default)]
+struct OffsetHasher(u64);
+
+impl Hasher for OffsetHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Block and sentence lookups over one document's prose, computed lazily.
 ///
 /// Conditions are answered once per scope, not once per claim: a block with
@@ -1074,11 +1105,11 @@ pub struct ProseView<'a> {
     pub prose: &'a Prose,
     sentences: Vec<Option<Vec<Range<usize>>>>,
     /// `found_near` answers by (regex address, scope start, scope end).
-    near: HashMap<(usize, usize, usize), bool>,
+    near: OffsetMap<(usize, usize, usize), bool>,
     /// Exception matches by (regex address, block start), in prose coordinates.
-    exception_matches: HashMap<(usize, usize), Vec<Range<usize>>>,
+    exception_matches: OffsetMap<(usize, usize), Vec<Range<usize>>>,
     /// Evidence answers by sentence range.
-    evidence: HashMap<(usize, usize), EvidenceVerdict>,
+    evidence: OffsetMap<(usize, usize), EvidenceVerdict>,
     /// Where the conditions' prefixes occur: scopes without one are not searched.
     condition_hits: ConditionHits,
 }
@@ -1088,9 +1119,9 @@ impl<'a> ProseView<'a> {
         ProseView {
             prose,
             sentences: vec![None; prose.blocks.len()],
-            near: HashMap::new(),
-            exception_matches: HashMap::new(),
-            evidence: HashMap::new(),
+            near: OffsetMap::default(),
+            exception_matches: OffsetMap::default(),
+            evidence: OffsetMap::default(),
             condition_hits,
         }
     }

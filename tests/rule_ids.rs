@@ -24,6 +24,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "drip/starting-at-monthly-price",
     "drip/total-price-at-checkout",
     "drip/vat-exclusive-consumer-price",
+    "endorsement/affiliate-code-weak-label",
     "endorsement/as-seen-on",
     "endorsement/atypical-results",
     "endorsement/expert-recommended",

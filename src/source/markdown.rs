@@ -9,17 +9,20 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::ProseBuilder;
 
+/// The Markdown dialect claimlint reads: CommonMark plus tables, footnotes,
+/// strikethrough and task lists.
+pub const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
 /// Feeds the Markdown body `text[body_start..]` into the builder.
 pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
     let body = &text[body_start..];
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
     // Depth of constructs whose text is not copy (code blocks, autolinks, HTML blocks).
     let mut skip = 0usize;
     let mut cell_in_row = 0usize;
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, OPTIONS).into_offset_iter() {
         let start = body_start + range.start;
         match event {
             Event::Start(tag) => match tag {
