@@ -1182,15 +1182,27 @@ impl<'a> ProseView<'a> {
     }
 
     /// The prose range of the block holding `offset`, with the block under it
-    /// when it is a heading (see [`ProseView::under_heading`]).
+    /// when it is a heading (see [`ProseView::under_heading`]), and with the
+    /// heading over it when it is the first block under one.
     fn paragraph_range(&self, offset: usize) -> Range<usize> {
         match self.prose.block_of(offset) {
             Some(i) => {
+                let first = self.heading_over(i).unwrap_or(i);
                 let last = self.under_heading(i).unwrap_or(i);
-                self.prose.blocks[i].start..self.prose.blocks[last].end
+                self.prose.blocks[first].start..self.prose.blocks[last].end
             }
             None => 0..self.prose.text.len(),
         }
+    }
+
+    /// The heading just before block `index`, when `index` is not a heading
+    /// itself: the other side of [`ProseView::under_heading`]. Copy puts an
+    /// offer's terms in its heading ("Sale ends Sunday 30 November") and the
+    /// claim in the text under it ("Ends in 2 days!"), as often as the
+    /// other way round.
+    fn heading_over(&self, index: usize) -> Option<usize> {
+        (index > 0 && self.prose.is_heading(index - 1) && !self.prose.is_heading(index))
+            .then(|| index - 1)
     }
 
     /// The block after block `index` when block `index` is a heading: copy
@@ -1229,12 +1241,19 @@ impl<'a> ProseView<'a> {
                     let end = self.sentences(next).first().map_or(next_end, |s| s.end);
                     return block.start.min(claim.start)..end.max(claim.end);
                 }
+                let over = self.heading_over(index).map(|h| self.prose.blocks[h].start);
                 let sentences = self.sentences(index);
+                // The first sentence under a heading goes with the heading.
+                let opens_block =
+                    |s: &Range<usize>| Some(s.start) == sentences.first().map(|f| f.start);
                 // Sentences are in order: binary searches, not scans, so a block
                 // of many sentences with many claims stays linear-logarithmic.
                 let first = sentences
                     .get(sentences.partition_point(|s| s.end <= claim.start))
-                    .map_or(claim.start, |s| s.start);
+                    .map_or(claim.start, |s| match over {
+                        Some(heading) if opens_block(s) => heading,
+                        _ => s.start,
+                    });
                 let last = sentences
                     .get(sentences.partition_point(|s| s.end < claim.end))
                     .map_or(claim.end, |s| s.end);
