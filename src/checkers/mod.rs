@@ -446,7 +446,8 @@ static SELLER_WORDS: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns:
 static BUYER_WORDS: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::buyer_words()));
 
 /// The seller's and the reader's words in a text, as `SELLER_WORDS` (less the capital
-/// "US") and `BUYER_WORDS` find them.
+/// "US") and `BUYER_WORDS` find them; an "us" after a contact verb ("call us") is the
+/// reader's.
 #[derive(Debug, PartialEq)]
 struct Voices {
     seller: usize,
@@ -456,14 +457,44 @@ struct Voices {
 
 /// `Voices` by the regexes; the reference that `voices` must agree with.
 fn voices_by_regex(text: &str) -> Voices {
-    // "US" in capitals is the country ("Made in the US"), not the seller.
-    let mut seller = SELLER_WORDS.find_iter(text).filter(|m| m.as_str() != "US");
-    let first_seller = seller.next().map(|m| m.range());
-    Voices {
-        seller: usize::from(first_seller.is_some()) + seller.count(),
-        first_seller,
+    let mut v = Voices {
+        seller: 0,
+        first_seller: None,
         buyer: BUYER_WORDS.find_iter(text).count(),
+    };
+    for m in SELLER_WORDS.find_iter(text) {
+        let word = m.as_str();
+        if word.eq_ignore_ascii_case("us") {
+            let before = text[..m.start()]
+                .trim_end_matches(|c: char| !c.is_ascii() || !price::is_word_byte(c as u8));
+            let at = before
+                .rfind(|c: char| !c.is_ascii() || !price::is_word_byte(c as u8))
+                .map_or(0, |i| {
+                    i + before[i..].chars().next().map_or(1, char::len_utf8)
+                });
+            if is_contact_verb(before[at..].as_bytes()) {
+                v.buyer += 1;
+                continue;
+            }
+        }
+        // "US" in capitals is the country ("Made in the US"), not the seller.
+        if word != "US" {
+            v.seller += 1;
+            v.first_seller.get_or_insert(m.range());
+        }
     }
+    v
+}
+
+/// Verbs that make the "us" after them an instruction to the reader ("Call
+/// us", "email us today", "JOIN US"): every contact section says it, and it
+/// addresses the buyer, not the seller's needs.
+fn is_contact_verb(word: &[u8]) -> bool {
+    const VERBS: [&[u8]; 14] = [
+        b"call", b"email", b"mail", b"phone", b"ring", b"text", b"message", b"contact", b"ask",
+        b"tell", b"visit", b"find", b"join", b"follow",
+    ];
+    VERBS.iter().any(|v| word.eq_ignore_ascii_case(v))
 }
 
 /// `Voices` by one pass over the ASCII words. Both regexes start and end at ASCII word
@@ -482,6 +513,7 @@ fn voices(text: &str) -> Voices {
         buyer: 0,
     };
     let mut i = 0;
+    let mut previous: &[u8] = &[];
     while i < b.len() {
         if !price::is_word_byte(b[i]) {
             i += 1;
@@ -492,12 +524,15 @@ fn voices(text: &str) -> Voices {
             i += 1;
         }
         let word = &b[start..i];
+        let before = std::mem::replace(&mut previous, word);
         let is = |w: &[u8]| word.eq_ignore_ascii_case(w);
         match word.len() {
             2..=5 | 8..=10 => {}
             _ => continue,
         }
-        if is(b"we")
+        if is(b"us") && is_contact_verb(before) {
+            v.buyer += 1;
+        } else if is(b"we")
             || is(b"our")
             || is(b"ours")
             || is(b"ourselves")
@@ -638,6 +673,11 @@ mod tests {
     #[test]
     fn the_word_scan_agrees_with_the_regexes() {
         let pieces = [
+            "call",
+            "Email",
+            "JOIN",
+            "US",
+            "us",
             "we",
             "We",
             "WE",
@@ -687,6 +727,8 @@ mod tests {
         }
         let v = voices("Made in the US. We build it; you’re in charge of yours. Our team, us.");
         assert_eq!((v.seller, v.buyer, v.first_seller), (3, 2, Some(16..18)));
+        let v = voices("Call us, e-mail us or VISIT US. We reply fast; tell us about it.");
+        assert_eq!((v.seller, v.buyer, v.first_seller), (1, 4, Some(32..34)));
     }
 
     /// 20,000 texts of up to `most` pieces each, drawn by a xorshift
