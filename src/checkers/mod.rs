@@ -472,7 +472,7 @@ fn voices_by_regex(text: &str) -> Voices {
                 .map_or(0, |i| {
                     i + before[i..].chars().next().map_or(1, char::len_utf8)
                 });
-            if is_contact_verb(before[at..].as_bytes()) {
+            if is_contact_verb(&before.as_bytes()[at..]) {
                 v.buyer += 1;
                 continue;
             }
