@@ -26,6 +26,12 @@ const STATE: u16 = 0x7fff;
 /// shallower DFA with the rest in the trie was slower on the bench corpus
 /// (4,096 states: a 10k-page run took 20% more time, walking tails).
 const STATE_BUDGET: usize = 1 << 15;
+/// The most memory the transition table may take. The packs' literals grew
+/// past 64 byte classes (superscript footnote marks, star glyphs), which
+/// doubled the row width; the whole DFA then took 8 MB and a 10k-page run
+/// went over its 64 MB target. Held at this size, the DFA stops a few bytes
+/// shallower (a 10k-page run takes about 5% longer than with the 8 MB table).
+const TABLE_BYTES: usize = 4 << 20;
 /// The DFA is never deeper than this, however few the literals.
 const MAX_DEPTH: usize = 32;
 /// Parts of a text scanned in step ([`LiteralDfa::for_each_match`]).
@@ -168,6 +174,12 @@ impl LiteralDfa {
         }
         let shift = usize::BITS - (count - 1).leading_zeros();
         let stride = 1usize << shift;
+        // The table is states x stride transitions of two bytes, all written:
+        // past `TABLE_BYTES` a shallower DFA (the rest walked in the trie)
+        // keeps a repository run's memory in bounds.
+        if states * stride * 2 > TABLE_BYTES && budget > 1 {
+            return LiteralDfa::with_budget(literals, (TABLE_BYTES / (stride * 2)).min(budget - 1));
+        }
 
         // States in breadth-first order (root first), with failure links.
         let mut dfa_nodes: Vec<u32> = vec![0];
@@ -449,5 +461,28 @@ mod tests {
         assert!(dfa.depth >= 2);
         let text = "see w01234-tail and W19999-TAIL, not w1234-tail";
         assert_eq!(found(&dfa, text), vec![(1234, 4, 15), (19999, 20, 31)]);
+    }
+
+    #[test]
+    fn keeps_a_wide_table_within_its_memory() {
+        // 90 distinct bytes (128-wide rows) and 20,000 literals: the whole
+        // DFA would need over 5 MB, so it stops shallower and still finds all.
+        let alphabet: Vec<char> = (b'!'..=b'z').map(char::from).collect();
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let literals: Vec<String> = (0..20_000)
+            .map(|_| (0..6).map(|_| alphabet[rng.next(alphabet.len())]).collect())
+            .collect();
+        let dfa = LiteralDfa::new(&literals);
+        assert!(
+            dfa.trans.len() * 2 <= TABLE_BYTES,
+            "{} bytes",
+            dfa.trans.len() * 2
+        );
+        let text: String = (0..3_000)
+            .map(|_| alphabet[rng.next(alphabet.len())])
+            .collect();
+        let text = format!("{text} {}", literals[7]);
+        let literals: Vec<&str> = literals.iter().map(String::as_str).collect();
+        assert_eq!(found(&dfa, &text), automaton(&literals, &text));
     }
 }
