@@ -148,26 +148,31 @@ fn is_strike_overlay(c: char) -> bool {
     matches!(c, '\u{335}' | '\u{336}')
 }
 
+/// The characters of `text` with the overlays that follow each: (the
+/// character's range, the end of its overlays, whether it has any).
+fn with_overlays(text: &str) -> impl Iterator<Item = (Range<usize>, usize, bool)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (i, c) = chars.next()?;
+        let char_end = i + c.len_utf8();
+        let mut end = char_end;
+        while let Some(&(j, mark)) = chars.peek().filter(|&&(_, m)| is_strike_overlay(m)) {
+            end = j + mark.len_utf8();
+            chars.next();
+        }
+        Some((i..char_end, end, end > char_end))
+    })
+}
+
 /// The first run of `text` struck through with combining overlays: from the
 /// first non-space character an overlay follows to the last overlay of the
 /// characters struck one after another.
 fn struck_run(text: &str) -> Option<Range<usize>> {
-    let mut chars = text.char_indices().peekable();
     let mut run: Option<Range<usize>> = None;
-    while let Some((i, c)) = chars.next() {
-        let mut end = i + c.len_utf8();
-        let mut struck = false;
-        while let Some(&(j, mark)) = chars.peek() {
-            if !is_strike_overlay(mark) {
-                break;
-            }
-            struck = true;
-            end = j + mark.len_utf8();
-            chars.next();
-        }
+    for (ch, end, struck) in with_overlays(text) {
         match (&mut run, struck) {
             // A struck space does not start a run: only a struck word does.
-            (None, true) if !c.is_whitespace() => run = Some(i..end),
+            (None, true) if !text[ch.clone()].trim().is_empty() => run = Some(ch.start..end),
             (Some(r), true) => r.end = end,
             (Some(_), false) => break,
             (None, _) => {}
@@ -352,18 +357,9 @@ impl ProseBuilder {
             if glued { " was " } else { "was " },
             source.start + run.start,
         );
-        let mut chars = text[run.clone()].char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, mark)) = chars.peek() {
-                if !is_strike_overlay(mark) {
-                    break;
-                }
-                end = j + mark.len_utf8();
-                chars.next();
-            }
-            let at = source.start + run.start;
-            self.push_mapped(&text[run.start + i..][..c.len_utf8()], at + i..at + end);
+        let at = source.start + run.start;
+        for (ch, end, _) in with_overlays(&text[run.clone()]) {
+            self.push_mapped(&text[run.start..][ch.clone()], at + ch.start..at + end);
         }
         self.push_mapped(&text[run.end..], source.start + run.end..source.end);
     }
