@@ -465,14 +465,17 @@ fn voices_by_regex(text: &str) -> Voices {
     for m in SELLER_WORDS.find_iter(text) {
         let word = m.as_str();
         if word.eq_ignore_ascii_case("us") {
-            let before = text[..m.start()]
-                .trim_end_matches(|c: char| !c.is_ascii() || !price::is_word_byte(c as u8));
-            let at = before
-                .rfind(|c: char| !c.is_ascii() || !price::is_word_byte(c as u8))
-                .map_or(0, |i| {
-                    i + before[i..].chars().next().map_or(1, char::len_utf8)
-                });
-            if is_contact_verb(&before.as_bytes()[at..]) {
+            // The word before: word bytes are ASCII, as in the word scan.
+            let before = &text.as_bytes()[..m.start()];
+            let end = before
+                .iter()
+                .rposition(|&b| price::is_word_byte(b))
+                .map_or(0, |p| p + 1);
+            let start = before[..end]
+                .iter()
+                .rposition(|&b| !price::is_word_byte(b))
+                .map_or(0, |p| p + 1);
+            if is_contact_verb(&before[start..end]) {
                 v.buyer += 1;
                 continue;
             }
