@@ -1243,17 +1243,15 @@ impl<'a> ProseView<'a> {
                 }
                 let over = self.heading_over(index).map(|h| self.prose.blocks[h].start);
                 let sentences = self.sentences(index);
-                // The first sentence under a heading goes with the heading.
-                let opens_block =
-                    |s: &Range<usize>| Some(s.start) == sentences.first().map(|f| f.start);
                 // Sentences are in order: binary searches, not scans, so a block
                 // of many sentences with many claims stays linear-logarithmic.
-                let first = sentences
-                    .get(sentences.partition_point(|s| s.end <= claim.start))
-                    .map_or(claim.start, |s| match over {
-                        Some(heading) if opens_block(s) => heading,
-                        _ => s.start,
-                    });
+                let at = sentences.partition_point(|s| s.end <= claim.start);
+                let first = match (sentences.get(at), over) {
+                    // The first sentence under a heading goes with the heading.
+                    (Some(_), Some(heading)) if at == 0 => heading,
+                    (Some(s), _) => s.start,
+                    (None, _) => claim.start,
+                };
                 let last = sentences
                     .get(sentences.partition_point(|s| s.end < claim.end))
                     .map_or(claim.end, |s| s.end);
