@@ -141,45 +141,21 @@ impl LiteralDfa {
                 per_depth[d as usize] += 1;
             }
         }
-        let mut depth = 0;
-        let mut states = per_depth[0];
-        while depth < MAX_DEPTH && (depth == 0 || states + per_depth[depth + 1] <= budget) {
-            depth += 1;
-            states += per_depth[depth];
-        }
-        let depth = depth as u32;
-
-        // Classes: one per (folded) byte on an edge the DFA follows. Upper
-        // case letters never get their own, so there are at most 231.
-        let mut classes = [0u8; 256];
-        let mut count = 1usize;
-        let mut used = [false; 256];
-        for n in &nodes {
-            if n.depth >= depth {
-                continue;
-            }
-            for &(byte, _) in &edges[n.edges.0 as usize..n.edges.1 as usize] {
-                used[usize::from(byte)] = true;
-            }
-        }
-        for byte in 0..=255u8 {
-            if used[usize::from(byte)] {
-                classes[usize::from(byte)] =
-                    u8::try_from(count).expect("at most 231 classes: upper case is folded");
-                count += 1;
-            }
-        }
-        for upper in b'A'..=b'Z' {
-            classes[usize::from(upper)] = classes[usize::from(upper.to_ascii_lowercase())];
-        }
-        let shift = usize::BITS - (count - 1).leading_zeros();
-        let stride = 1usize << shift;
         // The table is states x stride transitions of two bytes, all written:
         // past `TABLE_BYTES` a shallower DFA (the rest walked in the trie)
         // keeps a repository run's memory in bounds.
-        if states * stride * 2 > TABLE_BYTES && budget > 1 {
-            return LiteralDfa::with_budget(literals, (TABLE_BYTES / (stride * 2)).min(budget - 1));
-        }
+        let mut budget = budget;
+        let (depth, classes, shift) = loop {
+            let (depth, states) = deepest(&per_depth, budget);
+            let (classes, count) = byte_classes(&nodes, &edges, depth);
+            let shift = usize::BITS - (count - 1).leading_zeros();
+            let stride = 1usize << shift;
+            if states * stride * 2 <= TABLE_BYTES || budget <= 1 {
+                break (depth, classes, shift);
+            }
+            budget = (TABLE_BYTES / (stride * 2)).min(budget - 1);
+        };
+        let stride = 1usize << shift;
 
         // States in breadth-first order (root first), with failure links.
         let mut dfa_nodes: Vec<u32> = vec![0];
@@ -362,6 +338,47 @@ impl LiteralDfa {
             found(id as usize, start, end);
         }
     }
+}
+
+/// The deepest depth (at most `MAX_DEPTH`) whose trie prefixes, counted by
+/// depth in `per_depth`, number at most `budget` (at least depth 1), and how
+/// many prefixes that is.
+fn deepest(per_depth: &[usize; MAX_DEPTH + 1], budget: usize) -> (u32, usize) {
+    let mut depth = 0;
+    let mut states = per_depth[0];
+    while depth < MAX_DEPTH && (depth == 0 || states + per_depth[depth + 1] <= budget) {
+        depth += 1;
+        states += per_depth[depth];
+    }
+    (depth as u32, states)
+}
+
+/// Byte classes: one per (folded) byte on an edge a DFA of `depth` follows,
+/// and how many there are (class 0 for all other bytes included). Upper case
+/// letters never get their own, so there are at most 231.
+fn byte_classes(nodes: &[Node], edges: &[(u8, u32)], depth: u32) -> ([u8; 256], usize) {
+    let mut classes = [0u8; 256];
+    let mut count = 1usize;
+    let mut used = [false; 256];
+    for n in nodes {
+        if n.depth >= depth {
+            continue;
+        }
+        for &(byte, _) in &edges[n.edges.0 as usize..n.edges.1 as usize] {
+            used[usize::from(byte)] = true;
+        }
+    }
+    for byte in 0..=255u8 {
+        if used[usize::from(byte)] {
+            classes[usize::from(byte)] =
+                u8::try_from(count).expect("at most 231 classes: upper case is folded");
+            count += 1;
+        }
+    }
+    for upper in b'A'..=b'Z' {
+        classes[usize::from(upper)] = classes[usize::from(upper.to_ascii_lowercase())];
+    }
+    (classes, count)
 }
 
 fn to_u32(n: usize) -> u32 {
