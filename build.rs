@@ -8,9 +8,10 @@
 //! - the literal prefixes and suffixes of every bundled regex
 //!   (`src/prefix.rs`) are worked out and embedded as a table the engine
 //!   looks regexes up in;
-//! - every bundled regex (patterns, exceptions, `nearby` lists) is compiled
-//!   to forward and reverse NFAs (`src/rules/prebuilt.rs`), embedded so the
-//!   binary rebuilds them instead of compiling them.
+//! - every bundled regex (patterns, exceptions, `nearby` lists, and each
+//!   member of a list on its own) is compiled to forward and reverse NFAs
+//!   (`src/rules/prebuilt.rs`), embedded so the binary rebuilds them instead
+//!   of compiling them.
 //!
 //! A pack that does not parse here is embedded as YAML only: the binary then
 //! reports the error with its position, as for any pack.
@@ -106,6 +107,12 @@ fn main() {
                         regexes.insert(schema::any_of(nearby));
                         if nearby.len() > 1 {
                             lists.insert(schema::any_of(nearby), nearby.clone());
+                            // Each member on its own too (see `BUNDLED_LISTS`).
+                            regexes.extend(
+                                nearby
+                                    .iter()
+                                    .map(|m| schema::any_of(std::slice::from_ref(m))),
+                            );
                         }
                     }
                 }
@@ -189,6 +196,19 @@ fn main() {
             let range = intern(&inner);
             writeln!(code, "    ({regex:?}, {range:?}),").expect("writing to a String");
         }
+    }
+    code.push_str("];\n");
+    code.push_str(
+        "/// The members of each bundled `nearby` list of several regexes, each\n\
+         /// compiled on its own, sorted by the source of the list's union.\n\
+         pub static BUNDLED_LISTS: &[(&str, &[&str])] = &[\n",
+    );
+    for (list, members) in &lists {
+        let members: Vec<String> = members
+            .iter()
+            .map(|m| schema::any_of(std::slice::from_ref(m)))
+            .collect();
+        writeln!(code, "    ({list:?}, &{members:?}),").expect("writing to a String");
     }
     code.push_str("];\n");
     let text_path = out_dir.join("literal_text.txt");

@@ -256,10 +256,17 @@ impl Checker {
 ///   ([`prebuilt`]), so a bundled regex is never compiled at run time;
 /// - a user regex finds every match with a lean [`meta::Regex`] (see
 ///   [`runtime_regex`]).
+///
+/// A bundled `nearby` list of several regexes is also answered member by
+/// member for its first [`SPLIT_ASKS`] questions (see [`LazyRegex::members`]).
 #[derive(Debug)]
 pub struct LazyRegex {
     pub source: String,
     cell: OnceLock<meta::Regex>,
+    /// The members of a bundled list, each on its own (empty for any other regex).
+    members: OnceLock<Box<[LazyRegex]>>,
+    /// Questions asked of a list so far (see [`SPLIT_ASKS`]).
+    asked: AtomicU32,
     // Boxed: the lazy DFAs are large (1-2 KB) and most regexes never build
     // them, so a run with hundreds of rules stays small and quick to set up.
     forward: OnceLock<Option<Box<Forward>>>,
@@ -274,6 +281,20 @@ pub struct LazyRegex {
 /// See [`LazyRegex::ruled_out`]: a check of the literals costs about what a
 /// search with a built DFA does, and less than building it.
 const PRECHECKS_BEFORE_BUILDING: u32 = 16;
+
+/// How many questions a bundled `nearby` list answers member by member
+/// before its union is built and asked instead.
+///
+/// A list names the ways a page can qualify a claim ("was £X from 1 to 28
+/// May", "the price we charged for 28 days", ...): up to ~30 regexes whose
+/// union is one NFA of thousands of states (190 KB for the fake-sale rules'
+/// reference periods), which a page with one sale claim had to read back
+/// and set up, though one or two members could match there. Asked member
+/// by member, only the members whose literals occur near the claim are
+/// built. A run that asks a list again and again (a whole repository) is
+/// better served by the union: one search instead of several, and the union
+/// costs once for the whole run. The answers are the same either way.
+const SPLIT_ASKS: u32 = 32;
 
 /// What `build.rs` worked out for a bundled regex, looked up once: its
 /// literal prefixes (every match starts with one of them) and suffixes
@@ -385,6 +406,8 @@ impl LazyRegex {
         LazyRegex {
             source,
             cell: OnceLock::new(),
+            members: OnceLock::new(),
+            asked: AtomicU32::new(0),
             forward: OnceLock::new(),
             both: OnceLock::new(),
             prechecks: OnceLock::new(),
@@ -440,10 +463,42 @@ impl LazyRegex {
             .as_deref()
     }
 
+    /// The members of a bundled list, each on its own, while the list is
+    /// still answered that way (see [`SPLIT_ASKS`]): None for any other
+    /// regex, and for a list asked that often. `ask` counts the question.
+    fn members(&self, ask: bool) -> Option<&[LazyRegex]> {
+        let members = self.members.get_or_init(|| {
+            bundled_row(BUNDLED_LISTS, &self.source, |row| row.0)
+                .map(|row| {
+                    row.1
+                        .iter()
+                        .map(|m| LazyRegex::new(m.to_string()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        if members.is_empty() {
+            return None;
+        }
+        let asked = if ask {
+            self.asked.fetch_add(1, Ordering::Relaxed)
+        } else {
+            self.asked.load(Ordering::Relaxed)
+        };
+        (asked < SPLIT_ASKS).then_some(&**members)
+    }
+
     /// Builds the regex now unless it is built, or its literals rule out
     /// the text whose ASCII-lowercased form is `lowered` (see
-    /// [`crate::engine::Engine::lend_spare_core`]).
+    /// [`crate::engine::Engine::lend_spare_core`]). A list still answered
+    /// member by member builds the members that may match instead.
     pub fn build_ahead(&self, lowered: &str) {
+        if let Some(members) = self.members(false) {
+            for member in members {
+                member.build_ahead(lowered);
+            }
+            return;
+        }
         if self.forward.get().is_some() {
             return;
         }
@@ -458,6 +513,9 @@ impl LazyRegex {
 
     /// Whether a match lies in `span` of `text` (look-around sees past it).
     pub fn is_match_in(&self, text: &str, span: Range<usize>) -> bool {
+        if let Some(members) = self.members(true) {
+            return any_member_matches(members, text, span);
+        }
         // Until the regex is built, a text without any of its literal
         // prefixes is answered without building it: in a small run most
         // exceptions and conditions are asked once or twice, never match,
@@ -465,6 +523,11 @@ impl LazyRegex {
         if self.precheck(|p| !may_match(p, &text[span.clone()])) {
             return false;
         }
+        self.search_in(text, span)
+    }
+
+    /// [`LazyRegex::is_match_in`] with no literal precheck and no split.
+    fn search_in(&self, text: &str, span: Range<usize>) -> bool {
         let input = regex_automata::Input::new(text).range(span).earliest(true);
         match self.forward().map(|f| f.search(&input)) {
             Some(Ok(found)) => found.is_some(),
@@ -504,6 +567,9 @@ impl LazyRegex {
     /// Whether a match starts exactly at `start` and ends by `end`: what
     /// [`LazyRegex::match_at`] says, without finding where the match ends.
     pub fn matches_at(&self, text: &str, start: usize, end: usize) -> bool {
+        if let Some(members) = self.members(true) {
+            return any_member_matches_at(members, text, start, end);
+        }
         self.anchored_end(text, start..end, true).is_some()
     }
 
@@ -558,8 +624,9 @@ impl LazyRegex {
     }
 }
 
-/// False when a bundled pattern cannot match at `start`: none of its long
-/// literal prefixes starts there (ASCII case folded).
+/// False when a bundled pattern cannot match at `start`: none of the literal
+/// prefixes in `long` (its long ones, or all of them) starts there (ASCII
+/// case folded). True when there is no such list.
 fn may_match_at(long: Option<(usize, usize)>, text: &str, start: usize) -> bool {
     let Some(long) = long else {
         return true;
@@ -568,6 +635,27 @@ fn may_match_at(long: Option<(usize, usize)>, text: &str, start: usize) -> bool 
     literals_in(long).any(|p| {
         rest.get(..p.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+    })
+}
+
+/// Whether any of `members` (a list's, see [`LazyRegex::members`]) matches
+/// in `span` of `text`. The span is lowered once for all the members'
+/// literal checks; a member built already is searched without one.
+fn any_member_matches(members: &[LazyRegex], text: &str, span: Range<usize>) -> bool {
+    let lowered = text[span.clone()].to_ascii_lowercase();
+    members.iter().any(|member| {
+        (member.forward.get().is_some() || may_match_lowered(member.prechecks(), &lowered))
+            && member.search_in(text, span.clone())
+    })
+}
+
+/// Whether any of `members` (a list's) has a match that starts exactly at
+/// `start` and ends by `end`. A member none of whose literal prefixes starts
+/// there is not asked.
+fn any_member_matches_at(members: &[LazyRegex], text: &str, start: usize, end: usize) -> bool {
+    members.iter().any(|member| {
+        may_match_at(member.prechecks().prefixes, text, start)
+            && member.anchored_end(text, start..end, true).is_some()
     })
 }
 
@@ -1322,6 +1410,62 @@ mod tests {
             assert_eq!(prebuilt.find_all(text), expected, "{source}");
             assert_eq!(prebuilt.is_match(text), compiled.is_match(text), "{source}");
         }
+    }
+
+    /// A bundled list asked member by member gives the answers its union
+    /// gives: anywhere in each bundled example, and anchored at each of its
+    /// char boundaries for the examples of the rules that use the list.
+    #[test]
+    fn split_lists_answer_as_their_union() {
+        let mut all = Vec::new();
+        let mut own: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for pack in EMBEDDED_PACKS {
+            let parsed: schema::PackFile =
+                serde_json::from_str(pack.parsed.expect("bundled packs parse")).expect("JSON");
+            for rule in parsed.rules {
+                let examples = rule.examples.unwrap_or_default();
+                let texts: Vec<String> = examples.bad.into_iter().chain(examples.good).collect();
+                let lists = [rule.when.map(|w| w.nearby), rule.unless.map(|u| u.nearby)];
+                for list in lists.into_iter().flatten().filter(|l| l.len() > 1) {
+                    own.entry(schema::any_of(&list))
+                        .or_default()
+                        .extend(texts.iter().cloned());
+                }
+                all.extend(texts);
+            }
+        }
+        assert!(BUNDLED_LISTS.len() > 20, "the packs have lists");
+        let (mut matched, mut anchored) = (0, 0);
+        for &(source, member_sources) in BUNDLED_LISTS {
+            let union = runtime_regex(source).expect("bundled regexes compile");
+            let list = LazyRegex::new(source.to_string());
+            let members = list.members(false).expect("a bundled list has members");
+            assert_eq!(members.len(), member_sources.len(), "{source}");
+            for text in &all {
+                let want = union.is_match(text.as_str());
+                assert_eq!(
+                    any_member_matches(members, text, 0..text.len()),
+                    want,
+                    "{source}: {text:?}"
+                );
+                matched += usize::from(want);
+            }
+            for text in &own[source] {
+                for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+                    let input = regex_automata::Input::new(text.as_str())
+                        .range(start..)
+                        .anchored(regex_automata::Anchored::Yes);
+                    let want = union.search(&input).is_some();
+                    assert_eq!(
+                        any_member_matches_at(members, text, start, text.len()),
+                        want,
+                        "{source} at {start} of {text:?}"
+                    );
+                    anchored += usize::from(want);
+                }
+            }
+        }
+        assert!(matched > 500 && anchored > 200, "{matched} {anchored}");
     }
 
     #[test]
