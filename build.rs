@@ -21,6 +21,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 #[allow(dead_code)]
+#[path = "src/checkers/patterns.rs"]
+mod patterns;
+#[allow(dead_code)]
 #[path = "src/rules/prebuilt.rs"]
 mod prebuilt;
 #[allow(dead_code)]
@@ -61,6 +64,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/prefix.rs");
     println!("cargo:rerun-if-changed=src/rules/schema.rs");
     println!("cargo:rerun-if-changed=src/rules/prebuilt.rs");
+    println!("cargo:rerun-if-changed=src/checkers/patterns.rs");
     let mut files = Vec::new();
     collect(&rules, &mut files);
     files.sort();
@@ -222,36 +226,77 @@ fn main() {
         text_path.display().to_string()
     )
     .expect("writing to a String");
-    prebuild(&regexes, &out_dir, &mut code);
+    let checkers: std::collections::BTreeSet<String> = patterns::all()
+        .iter()
+        .map(|p| prefix::ascii_classes(p))
+        .collect();
+    prebuild(&regexes, &checkers, &out_dir, &mut code);
     std::fs::write(out_dir.join("embedded_packs.rs"), code).expect("OUT_DIR is writable");
 }
 
 /// Compiles each regex forward and reverse, checks that its encoding decodes
-/// to the same NFA, and embeds the encodings: one blob plus a table sorted by
-/// source of `(source, forward offset, forward length, reverse offset,
-/// reverse length)`. A regex that does not compile (a user error the binary
-/// reports) or that the encoding does not carry is left out, and is compiled
-/// at run time instead.
-fn prebuild(regexes: &std::collections::BTreeSet<String>, out_dir: &Path, code: &mut String) {
+/// to the same NFA, and embeds the encodings: one blob plus, for the rule
+/// regexes and for the checkers' patterns, a table sorted by source of
+/// `(source, forward offset, forward length, reverse offset, reverse
+/// length)`. A regex that does not compile (a user error the binary reports)
+/// or that the encoding does not carry is left out, and is compiled at run
+/// time instead.
+fn prebuild(
+    regexes: &std::collections::BTreeSet<String>,
+    checkers: &std::collections::BTreeSet<String>,
+    out_dir: &Path,
+    code: &mut String,
+) {
     let mut blob = Vec::new();
     code.push_str(
         "\n/// Bundled regexes compiled at build time (see `rules::prebuilt`), sorted by source.\n\
          pub static PREBUILT_NFAS: &[PrebuiltNfa] = &[\n",
     );
-    for source in regexes {
-        let pattern = prefix::ascii_classes(source);
+    prebuild_table(regexes, &mut blob, code, |source, reverse| {
+        prebuilt::compile(&prefix::ascii_classes(source), reverse)
+    });
+    code.push_str(
+        "\n/// The checkers' built-in patterns (after `ascii_classes`) compiled at build\n\
+         /// time, with their capture groups (see `lean_regex`), sorted by source.\n\
+         pub static PREBUILT_CHECKERS: &[PrebuiltNfa] = &[\n",
+    );
+    prebuild_table(checkers, &mut blob, code, prebuilt::compile_checker);
+    let path = out_dir.join("prebuilt_nfas.bin");
+    std::fs::write(&path, &blob).expect("OUT_DIR is writable");
+    writeln!(
+        code,
+        "static PREBUILT_BLOB: &[u8] = include_bytes!({:?});",
+        path.display().to_string()
+    )
+    .expect("writing to a String");
+}
+
+/// Appends the rows of one table of [`prebuild`], and their NFAs to `blob`.
+fn prebuild_table(
+    sources: &std::collections::BTreeSet<String>,
+    blob: &mut Vec<u8>,
+    code: &mut String,
+    compile: impl Fn(&str, bool) -> Option<regex_automata::nfa::thompson::NFA>,
+) {
+    for source in sources {
         let mut spans = Vec::new();
         for reverse in [false, true] {
-            let Some(nfa) = prebuilt::compile(&pattern, reverse) else {
+            let Some(nfa) = compile(source, reverse) else {
                 break;
             };
             let Some(bytes) = prebuilt::encode(&nfa) else {
                 break;
             };
             let decoded = prebuilt::decode(&bytes).expect("an encoded NFA decodes");
+            // Capture groups by index, with their names and slots.
+            let groups = |nfa: &regex_automata::nfa::thompson::NFA| {
+                let info = nfa.group_info();
+                let names: Vec<_> = info.all_names().collect();
+                format!("{nfa:?} {names:?} {}", info.slot_len())
+            };
             assert_eq!(
-                format!("{decoded:?}"),
-                format!("{nfa:?}"),
+                groups(&decoded),
+                groups(&nfa),
                 "the prebuilt NFA of {source:?} differs from the compiled one"
             );
             spans.push((blob.len(), bytes.len()));
@@ -266,12 +311,4 @@ fn prebuild(regexes: &std::collections::BTreeSet<String>, out_dir: &Path, code: 
         }
     }
     code.push_str("];\n");
-    let path = out_dir.join("prebuilt_nfas.bin");
-    std::fs::write(&path, &blob).expect("OUT_DIR is writable");
-    writeln!(
-        code,
-        "static PREBUILT_BLOB: &[u8] = include_bytes!({:?});",
-        path.display().to_string()
-    )
-    .expect("writing to a String");
 }

@@ -1,27 +1,66 @@
 //! The regex type the checkers' built-in patterns use: the part of the regex
-//! crate's API they need, over a regex-automata meta regex built without
-//! literal prefilters.
+//! crate's API they need, with the regex crate's matches.
 //!
-//! The regex crate extracts literal prefixes and suffixes from every pattern
-//! to build a prefilter. For the checkers' long case-insensitive
-//! alternations (price cues, money formats) that extraction was two thirds
-//! of compiling them, and compiling them was more than a third of a one-file
-//! run. They search one paragraph at a time, where a prefilter saves little;
-//! the one-pass DFA is left out too. (Leaving out the lazy DFA as well was
-//! tried: cheaper to build, but the backtracker and PikeVM searches cost
-//! more than that saved.) Matches are the same: same syntax, same
-//! leftmost-first semantics.
+//! A built-in pattern (`checkers::patterns`) is compiled at build time, with
+//! its capture groups, and rebuilt here from its NFAs (see
+//! [`crate::rules::prebuilt`]): compiling the checkers' patterns at run time
+//! was a fifth of a one-file run's instructions and a sixth of its page
+//! faults. It is searched the way the regex crate's meta regex searches a
+//! pattern it was not given literals for:
+//! - a forward lazy DFA finds where a match ends and a reverse one where it
+//!   starts; a pattern anchored at the end (`\z`) is searched backwards from
+//!   the end only, never over the text before it;
+//! - capture groups come from the bounded backtracker (the PikeVM for a
+//!   long match) run over that match alone, anchored at its start;
+//! - a lazy DFA that gives up (its cache thrashes) hands the search to the
+//!   PikeVM.
+//!
+//! Any other pattern (the unit tests') is compiled at run time into a
+//! regex-automata meta regex without literal prefilters or the one-pass DFA:
+//! the same matches, cheaper to build than the regex crate's regex.
 
 use std::ops::Range;
 
-use regex_automata::Input;
-use regex_automata::meta;
-use regex_automata::util::captures;
+use regex_automata::nfa::thompson::{backtrack, pikevm};
+use regex_automata::util::captures::{self, GroupInfo};
+use regex_automata::util::iter::Searcher;
+use regex_automata::{Anchored, Input, MatchKind, hybrid, meta};
+
+use crate::cache_pool::CachePool;
 
 /// A compiled pattern (see the module docs).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Regex {
-    inner: meta::Regex,
+    engine: Engine,
+}
+
+#[derive(Debug)]
+enum Engine {
+    /// Compiled at run time.
+    Meta(meta::Regex),
+    /// Rebuilt from prebuilt NFAs.
+    Prebuilt(Box<Prebuilt>),
+}
+
+/// A built-in pattern's engines over its prebuilt NFAs.
+#[derive(Debug)]
+struct Prebuilt {
+    /// Forward and reverse lazy DFAs.
+    regex: hybrid::regex::Regex,
+    /// Every match ends at the end of the text (`\z`).
+    anchored_end: bool,
+    backtrack: backtrack::BoundedBacktracker,
+    pikevm: pikevm::PikeVM,
+    caches: CachePool<Caches>,
+}
+
+/// One search's caches; the backtracker's and PikeVM's are made when first
+/// needed (most searches only ask the lazy DFAs).
+#[derive(Debug)]
+struct Caches {
+    regex: hybrid::regex::Cache,
+    backtrack: Option<backtrack::Cache>,
+    pikevm: Option<pikevm::Cache>,
 }
 
 /// A match: where it is and the text it covers.
@@ -40,35 +79,85 @@ pub struct Captures<'t> {
 }
 
 impl Regex {
+    /// Compiles `pattern` now (see the module docs).
     pub fn new(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
         let inner = meta::Regex::builder()
             .configure(meta::Config::new().auto_prefilter(false).onepass(false))
             .build(pattern)
             .map_err(Box::new)?;
-        Ok(Regex { inner })
+        Ok(Regex {
+            engine: Engine::Meta(inner),
+        })
+    }
+
+    /// A built-in pattern (already through `ascii_classes`) rebuilt from its
+    /// prebuilt NFAs; any other pattern compiled as by [`Regex::new`].
+    pub fn built_in(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
+        match Prebuilt::new(pattern) {
+            Some(prebuilt) => Ok(Regex {
+                engine: Engine::Prebuilt(Box::new(prebuilt)),
+            }),
+            None => Regex::new(pattern),
+        }
+    }
+
+    /// Whether this regex was rebuilt from prebuilt NFAs.
+    pub fn is_prebuilt(&self) -> bool {
+        matches!(self.engine, Engine::Prebuilt(_))
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        self.inner.is_match(text)
+        self.is_match_input(&Input::new(text))
     }
 
     /// Is there a match starting at `start` or later? Text before `start`
     /// still counts for `\b` and `^`.
     pub fn is_match_at(&self, text: &str, start: usize) -> bool {
-        self.inner.is_match(Input::new(text).range(start..))
+        self.is_match_input(&Input::new(text).range(start..))
+    }
+
+    fn is_match_input(&self, input: &Input<'_>) -> bool {
+        match &self.engine {
+            Engine::Meta(inner) => inner.is_match(input.clone()),
+            Engine::Prebuilt(p) => p.is_match(input),
+        }
+    }
+
+    /// The leftmost-first match in `input`.
+    fn search(&self, input: &Input<'_>) -> Option<regex_automata::Match> {
+        match &self.engine {
+            Engine::Meta(inner) => inner.search(input),
+            Engine::Prebuilt(p) => p.search(input),
+        }
+    }
+
+    /// The leftmost-first match in `input`, with its groups.
+    fn search_captures(&self, input: &Input<'_>) -> captures::Captures {
+        match &self.engine {
+            Engine::Meta(inner) => {
+                let mut groups = inner.create_captures();
+                inner.search_captures(input, &mut groups);
+                groups
+            }
+            Engine::Prebuilt(p) => p.search_captures(input),
+        }
     }
 
     pub fn find<'t>(&self, text: &'t str) -> Option<Match<'t>> {
-        self.inner.find(text).map(|m| Match::new(text, m.range()))
+        self.search(&Input::new(text))
+            .map(|m| Match::new(text, m.range()))
     }
 
     pub fn find_iter<'r, 't>(&'r self, text: &'t str) -> impl Iterator<Item = Match<'t>> + 'r
     where
         't: 'r,
     {
-        self.inner
-            .find_iter(text)
-            .map(move |m| Match::new(text, m.range()))
+        let mut searcher = Searcher::new(Input::new(text));
+        std::iter::from_fn(move || {
+            searcher
+                .advance(|input| Ok(self.search(input)))
+                .map(|m| Match::new(text, m.range()))
+        })
     }
 
     pub fn captures<'t>(&self, text: &'t str) -> Option<Captures<'t>> {
@@ -78,9 +167,7 @@ impl Regex {
     /// The first match starting at `start` or later, with its groups; text
     /// before `start` still counts for `\b` and `^`.
     pub fn captures_at<'t>(&self, text: &'t str, start: usize) -> Option<Captures<'t>> {
-        let mut groups = self.inner.create_captures();
-        self.inner
-            .search_captures(&Input::new(text).range(start..), &mut groups);
+        let groups = self.search_captures(&Input::new(text).range(start..));
         groups.is_match().then_some(Captures { text, groups })
     }
 
@@ -88,9 +175,166 @@ impl Regex {
     where
         't: 'r,
     {
-        self.inner
-            .captures_iter(text)
-            .map(move |groups| Captures { text, groups })
+        // As the regex crate iterates: each search starts where the last
+        // match ended, and an empty match right after one is skipped.
+        let mut searcher = Searcher::new(Input::new(text));
+        let mut last = None;
+        std::iter::from_fn(move || {
+            searcher.advance(|input| {
+                let groups = self.search_captures(input);
+                let found = groups.get_match();
+                last = Some(groups);
+                Ok(found)
+            })?;
+            last.take().map(|groups| Captures { text, groups })
+        })
+    }
+}
+
+impl Prebuilt {
+    /// The engines for `pattern` from its prebuilt NFAs, or None when it is
+    /// not a built-in pattern.
+    fn new(pattern: &str) -> Option<Prebuilt> {
+        let forward = crate::rules::prebuilt_checker_nfa(pattern, false)?;
+        let reverse = crate::rules::prebuilt_checker_nfa(pattern, true)?;
+        // The reverse NFA has no unanchored start exactly when every match
+        // ends at `\z` (the compiler's rule), as the meta regex checks.
+        let anchored_end =
+            reverse.is_always_start_anchored() && !forward.is_always_start_anchored();
+        // The meta regex's lazy DFA settings, without a prefilter.
+        let config = hybrid::dfa::Config::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .unicode_word_boundary(true)
+            .skip_cache_capacity_check(false)
+            .minimum_cache_clear_count(Some(3))
+            .minimum_bytes_per_state(Some(10));
+        let fwd = hybrid::dfa::Builder::new()
+            .configure(config.clone())
+            .build_from_nfa(forward.clone())
+            .ok()?;
+        let rev = hybrid::dfa::Builder::new()
+            .configure(
+                config
+                    .prefilter(None)
+                    .specialize_start_states(false)
+                    .match_kind(MatchKind::All),
+            )
+            .build_from_nfa(reverse)
+            .ok()?;
+        let backtrack = backtrack::Builder::new()
+            .build_from_nfa(forward.clone())
+            .ok()?;
+        let pikevm = pikevm::Builder::new().build_from_nfa(forward).ok()?;
+        Some(Prebuilt {
+            regex: hybrid::regex::Builder::new().build_from_dfas(fwd, rev),
+            anchored_end,
+            backtrack,
+            pikevm,
+            caches: CachePool::default(),
+        })
+    }
+
+    fn group_info(&self) -> &GroupInfo {
+        self.pikevm.get_nfa().group_info()
+    }
+
+    /// Runs `search` with a pooled set of caches.
+    fn with<R>(&self, search: impl FnOnce(&mut Caches) -> R) -> R {
+        self.caches.with(
+            || Caches {
+                regex: self.regex.create_cache(),
+                backtrack: None,
+                pikevm: None,
+            },
+            search,
+        )
+    }
+
+    fn is_match(&self, input: &Input<'_>) -> bool {
+        self.with(|caches| {
+            let found = if self.anchored_end && !input.get_anchored().is_anchored() {
+                self.start_from_end(caches, input)
+                    .map(|start| start.is_some())
+            } else {
+                let (fwd, _) = caches.regex.as_parts_mut();
+                self.regex
+                    .forward()
+                    .try_search_fwd(fwd, &input.clone().earliest(true))
+                    .map(|end| end.is_some())
+                    .map_err(|_| ())
+            };
+            found.unwrap_or_else(|()| {
+                let cache = caches
+                    .pikevm
+                    .get_or_insert_with(|| self.pikevm.create_cache());
+                self.pikevm.is_match(cache, input.clone())
+            })
+        })
+    }
+
+    fn search(&self, input: &Input<'_>) -> Option<regex_automata::Match> {
+        self.with(|caches| self.search_with(caches, input))
+    }
+
+    fn search_with(&self, caches: &mut Caches, input: &Input<'_>) -> Option<regex_automata::Match> {
+        let found = if self.anchored_end && !input.get_anchored().is_anchored() {
+            self.start_from_end(caches, input)
+                .map(|start| start.map(|start| regex_automata::Match::must(0, start..input.end())))
+        } else {
+            self.regex
+                .try_search(&mut caches.regex, input)
+                .map_err(|_| ())
+        };
+        match found {
+            Ok(found) => found,
+            Err(()) => {
+                let pikevm_cache = caches
+                    .pikevm
+                    .get_or_insert_with(|| self.pikevm.create_cache());
+                self.pikevm.find(pikevm_cache, input.clone())
+            }
+        }
+    }
+
+    /// Where the match that ends at the end of `input` starts (the leftmost
+    /// such start), found by the reverse lazy DFA anchored at the end; Err
+    /// when it gave up.
+    fn start_from_end(&self, caches: &mut Caches, input: &Input<'_>) -> Result<Option<usize>, ()> {
+        let (_, rev) = caches.regex.as_parts_mut();
+        self.regex
+            .reverse()
+            .try_search_rev(rev, &input.clone().anchored(Anchored::Yes))
+            .map(|found| found.map(|half| half.offset()))
+            .map_err(|_| ())
+    }
+
+    fn search_captures(&self, input: &Input<'_>) -> captures::Captures {
+        let mut groups = captures::Captures::all(self.group_info().clone());
+        self.with(|caches| {
+            let Some(m) = self.search_with(caches, input) else {
+                return;
+            };
+            // The groups of this match alone: anchored at its start, over
+            // its span (look-around still sees the text beyond).
+            let span = input
+                .clone()
+                .span(m.range())
+                .anchored(Anchored::Pattern(m.pattern()))
+                .earliest(false);
+            if m.len() <= self.backtrack.max_haystack_len() {
+                let cache = caches
+                    .backtrack
+                    .get_or_insert_with(|| self.backtrack.create_cache());
+                if self.backtrack.try_search(cache, &span, &mut groups).is_ok() {
+                    return;
+                }
+            }
+            let cache = caches
+                .pikevm
+                .get_or_insert_with(|| self.pikevm.create_cache());
+            self.pikevm.search(cache, &span, &mut groups);
+        });
+        groups
     }
 }
 

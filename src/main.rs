@@ -270,7 +270,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
     if claimlint::heap::is_short_run(&options.paths) {
         claimlint::heap::prepare_for_short_run();
     }
-    // A spare core compiles the price patterns while the packs load, unless
+    // A spare core sets up the price patterns while the packs load, unless
     // the run was asked to use one thread.
     if options.threads != 1 && claimlint::cores() > 1 {
         claimlint::checkers::warm_up();

@@ -1,11 +1,10 @@
 //! The source of every built-in checker pattern, as one function each.
 //!
-//! The checkers compile these into their regexes (each regex's doc is
-//! beside its static, where it is used). Kept together, and free of crate
-//! paths, so one list (`all`) covers them: a unit test compiles every one.
-//! `build.rs` could include this file to prebuild them as it does rule
-//! regexes (tried: see docs/performance.md; their captures need a search
-//! as fast as the meta regex's first).
+//! The checkers turn these into their regexes (each regex's doc is beside
+//! its static, where it is used). Kept together, and free of crate paths,
+//! so one list (`all`) covers them: `build.rs` includes this file and
+//! compiles every one to NFAs the binary rebuilds them from (see
+//! `lean_regex`), and a unit test checks each against the regex crate.
 
 /// The number inside a price. Thousands groups use `,` `.` or a no-break space; the
 /// decimal part has one or two digits; `.-` / `,-` mean "and no cents". Three digits after

@@ -75,7 +75,23 @@ type PrebuiltNfa = (&'static str, usize, usize, usize, usize);
 /// The NFA `build.rs` compiled for a bundled regex source, forward or
 /// reverse, or None for a regex that is not bundled.
 fn prebuilt_nfa(source: &str, reverse: bool) -> Option<thompson::NFA> {
-    let &(_, fwd, fwd_len, rev, rev_len) = bundled_row(PREBUILT_NFAS, source, |row| row.0)?;
+    prebuilt_from(PREBUILT_NFAS, source, reverse)
+}
+
+/// The NFA `build.rs` compiled for a checker's built-in pattern (after
+/// [`ascii_classes`]), forward (with its capture groups) or reverse, or None
+/// for any other pattern (see [`crate::lean_regex::Regex::built_in`]).
+pub(crate) fn prebuilt_checker_nfa(source: &str, reverse: bool) -> Option<thompson::NFA> {
+    prebuilt_from(PREBUILT_CHECKERS, source, reverse)
+}
+
+/// The NFA for `source` in one of the prebuilt tables.
+fn prebuilt_from(
+    table: &'static [PrebuiltNfa],
+    source: &str,
+    reverse: bool,
+) -> Option<thompson::NFA> {
+    let &(_, fwd, fwd_len, rev, rev_len) = bundled_row(table, source, |row| row.0)?;
     let (at, len) = if reverse {
         (rev, rev_len)
     } else {

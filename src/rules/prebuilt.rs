@@ -56,10 +56,37 @@ const UNION: u8 = 3;
 const BINARY_UNION: u8 = 4;
 const FAIL: u8 = 5;
 const MATCH: u8 = 6;
+const CAPTURE_START: u8 = 7;
+const CAPTURE_END: u8 = 8;
+
+/// The NFA options for a checker's built-in pattern, as the regex crate's
+/// meta regex compiles one: capture groups in the forward NFA, none in the
+/// reverse one (it only finds where a match starts).
+pub fn checker_thompson_config(reverse: bool) -> thompson::Config {
+    let captures = if reverse {
+        thompson::WhichCaptures::None
+    } else {
+        thompson::WhichCaptures::All
+    };
+    thompson::Config::new()
+        .shrink(false)
+        .which_captures(captures)
+        .reverse(reverse)
+}
+
+/// Compiles a checker's pattern (already passed through `ascii_classes`)
+/// forward or reverse; its flags are its own (`(?i)` inline), as for a
+/// regex the regex crate compiles.
+pub fn compile_checker(pattern: &str, reverse: bool) -> Option<NFA> {
+    thompson::Compiler::new()
+        .configure(checker_thompson_config(reverse))
+        .build(pattern)
+        .ok()
+}
 
 /// The NFA's states in a compact byte form, or None for an NFA this form
-/// does not carry: several patterns, capture states, or dense states (the
-/// compiler makes none of these for a single rule regex without captures).
+/// does not carry: several patterns, or dense states (the compiler makes
+/// neither for a single regex).
 pub fn encode(nfa: &NFA) -> Option<Vec<u8>> {
     if nfa.pattern_len() != 1 {
         return None;
@@ -110,7 +137,31 @@ pub fn encode(nfa: &NFA) -> Option<Vec<u8>> {
             }
             State::Fail => out.push(FAIL),
             State::Match { .. } => out.push(MATCH),
-            State::Dense(_) | State::Capture { .. } => return None,
+            State::Capture {
+                next,
+                group_index,
+                slot,
+                ..
+            } => {
+                // Even slots open a group, odd ones close it; an opening
+                // carries the group's name (or none: length 0).
+                if slot.as_usize() % 2 == 0 {
+                    out.push(CAPTURE_START);
+                    put(&mut out, group_index.as_u32());
+                    put(&mut out, next.as_u32());
+                    let name = nfa
+                        .group_info()
+                        .to_name(regex_automata::PatternID::ZERO, group_index.as_usize());
+                    let name = name.unwrap_or_default();
+                    put(&mut out, u32::try_from(name.len()).ok()?);
+                    out.extend_from_slice(name.as_bytes());
+                } else {
+                    out.push(CAPTURE_END);
+                    put(&mut out, group_index.as_u32());
+                    put(&mut out, next.as_u32());
+                }
+            }
+            State::Dense(_) => return None,
         }
     }
     Some(out)
@@ -170,6 +221,20 @@ pub fn decode_with(builder: &mut thompson::Builder, bytes: &[u8]) -> Option<NFA>
             }
             FAIL => builder.add_fail(),
             MATCH => builder.add_match(),
+            CAPTURE_START => {
+                let group = reader.u32()?;
+                let next = reader.state()?;
+                let len = usize::try_from(reader.u32()?).ok()?;
+                let name = reader.take(len)?;
+                let name = std::str::from_utf8(name).ok()?;
+                let name = (!name.is_empty()).then(|| std::sync::Arc::from(name));
+                builder.add_capture_start(next, group, name)
+            }
+            CAPTURE_END => {
+                let group = reader.u32()?;
+                let next = reader.state()?;
+                builder.add_capture_end(next, group)
+            }
             _ => return None,
         }
         .ok()?;
@@ -200,6 +265,12 @@ impl Reader<'_> {
         let b = *self.bytes.get(self.at)?;
         self.at += 1;
         Some(b)
+    }
+
+    fn take(&mut self, len: usize) -> Option<&[u8]> {
+        let bytes = self.bytes.get(self.at..self.at.checked_add(len)?)?;
+        self.at += len;
+        Some(bytes)
     }
 
     fn u32(&mut self) -> Option<u32> {
