@@ -4,7 +4,8 @@
 //!
 //! Start-up work that depends only on the bundled packs is done here, once:
 //! - each pack is parsed from YAML with the same schema types the binary uses
-//!   and embedded again as JSON, which loads several times faster;
+//!   and embedded again as JSON, which loads several times faster, in full
+//!   and without its examples (for runs that only lint);
 //! - the literal prefixes and suffixes of every bundled regex
 //!   (`src/prefix.rs`) are worked out and embedded as a table the engine
 //!   looks regexes up in;
@@ -89,8 +90,8 @@ fn main() {
             .unwrap_or_default();
         let pack = pack.trim_end_matches(".yaml").trim_end_matches(".yml");
         let text = std::fs::read_to_string(file).expect("bundled packs are readable");
-        let parsed: Option<schema::PackFile> = serde_yaml::from_str(&text).ok();
-        let json = match &parsed {
+        let mut parsed: Option<schema::PackFile> = serde_yaml::from_str(&text).ok();
+        let (json, lean) = match &mut parsed {
             Some(parsed) => {
                 for rule in &parsed.rules {
                     regexes.extend(rule.patterns.iter().cloned());
@@ -120,16 +121,25 @@ fn main() {
                         }
                     }
                 }
-                let json_path = out_dir.join(format!("pack{n}.json"));
-                let json = serde_json::to_string(parsed).expect("the schema serialises");
-                std::fs::write(&json_path, json).expect("OUT_DIR is writable");
-                format!("Some(include_str!({:?}))", json_path.display().to_string())
+                // Written twice: in full, and without the examples, which a
+                // run that only lints never reads (a quarter of the text).
+                let write = |name: String, parsed: &schema::PackFile| {
+                    let path = out_dir.join(name);
+                    let json = serde_json::to_string(parsed).expect("the schema serialises");
+                    std::fs::write(&path, json).expect("OUT_DIR is writable");
+                    format!("Some(include_str!({:?}))", path.display().to_string())
+                };
+                let full = write(format!("pack{n}.json"), parsed);
+                for rule in &mut parsed.rules {
+                    rule.examples = None;
+                }
+                (full, write(format!("pack{n}.lean.json"), parsed))
             }
-            None => "None".to_string(),
+            None => ("None".to_string(), "None".to_string()),
         };
         writeln!(
             code,
-            "    EmbeddedPack {{ pack: {pack:?}, path: {rel_str:?}, text: include_str!({abs:?}), parsed: {json} }},",
+            "    EmbeddedPack {{ pack: {pack:?}, path: {rel_str:?}, text: include_str!({abs:?}), parsed: {json}, lean: {lean} }},",
             abs = file.display().to_string()
         )
         .expect("writing to a String");

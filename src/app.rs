@@ -74,6 +74,8 @@ pub struct CheckOptions {
     pub threads: usize,
     /// Counters the run keeps up to date, for a progress display.
     pub progress: Option<std::sync::Arc<Progress>>,
+    /// Keep the rules' examples (`test`, `explain`).
+    pub examples: bool,
 }
 
 /// How far a run has got: files found, and files linted so far.
@@ -109,6 +111,7 @@ pub fn session(options: &CheckOptions) -> Result<Session, Error> {
         packs,
         extra,
         jurisdiction,
+        examples: options.examples,
     };
     let all = rules::load(&selection_spec)?;
 

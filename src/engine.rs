@@ -1469,6 +1469,7 @@ mod tests {
             packs: vec!["all".to_string()],
             extra: Vec::new(),
             jurisdiction: Jurisdiction::Us,
+            examples: true,
         })
         .expect("bundled packs load")
     }

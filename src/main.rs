@@ -818,6 +818,7 @@ fn run_explain(id: &str, args: &RuleArgs) -> Result<ExitCode, Error> {
     let mut options = options_from(args);
     // Explain any bundled rule, whether or not its pack is enabled.
     options.packs.push("all".to_string());
+    options.examples = true;
     let session = app::session(&options)?;
     let Some(rule) = session.linter.engine.rules().iter().find(|r| r.id == id) else {
         return Err(Error::Usage(format!(
@@ -886,6 +887,7 @@ fn run_init(path: &Path) -> Result<ExitCode, Error> {
 fn run_test(args: &RuleArgs, today: Option<Date>) -> Result<ExitCode, Error> {
     let mut options = options_from(args);
     options.today = today;
+    options.examples = true;
     let session = app::session(&options)?;
     let rules = session.linter.engine.rules().to_vec();
     let settings = session.linter.engine.settings.clone();

@@ -20,6 +20,7 @@ static LINTER: LazyLock<Linter> = LazyLock::new(|| {
         packs: Vec::new(),
         extra: Vec::new(),
         jurisdiction: Jurisdiction::Us,
+        examples: false,
     })
     .expect("bundled packs load");
     Linter::new(Engine::new(

@@ -37,6 +37,8 @@ pub struct EmbeddedPack {
     /// The same pack as JSON, written by `build.rs` after parsing the YAML
     /// with the schema types (None if it did not parse there).
     pub parsed: Option<&'static str>,
+    /// `parsed` without the rules' examples, for runs that do not need them.
+    pub lean: Option<&'static str>,
 }
 
 /// One row of the table `build.rs` writes: a bundled regex, its literal
@@ -835,11 +837,13 @@ pub fn load_pack(
 }
 
 /// Loads a bundled pack, from the JSON `build.rs` made of it when there is one.
-fn load_embedded(p: &EmbeddedPack, jurisdiction: Jurisdiction) -> Result<Vec<Rule>, FileError> {
-    match p
-        .parsed
-        .and_then(|json| serde_json::from_str::<PackFile>(json).ok())
-    {
+fn load_embedded(
+    p: &EmbeddedPack,
+    jurisdiction: Jurisdiction,
+    examples: bool,
+) -> Result<Vec<Rule>, FileError> {
+    let json = if examples { p.parsed } else { p.lean };
+    match json.and_then(|json| serde_json::from_str::<PackFile>(json).ok()) {
         Some(file) => compile_pack(p.path, p.pack, p.text, file, jurisdiction, false),
         None => load_pack(p.path, p.pack, p.text, jurisdiction, false),
     }
@@ -1192,6 +1196,9 @@ pub struct PackSelection {
     /// User pack files or folders.
     pub extra: Vec<std::path::PathBuf>,
     pub jurisdiction: Jurisdiction,
+    /// Keep the bundled rules' examples (`test`, `explain`); a run that only
+    /// lints leaves them out.
+    pub examples: bool,
 }
 
 /// Loads the selected packs: the meta pack always, then bundled, then user packs.
@@ -1235,7 +1242,7 @@ pub fn load(selection: &PackSelection) -> Result<Vec<Rule>, Error> {
     // cheap enough to do in order, on this thread.
     for pack in EMBEDDED_PACKS.iter().filter(|p| wanted(p.pack)) {
         add(
-            load_embedded(pack, selection.jurisdiction)?,
+            load_embedded(pack, selection.jurisdiction, selection.examples)?,
             pack.path,
             pack.text,
         )?;
