@@ -700,11 +700,17 @@ fn may_match_within(checks: Prechecks, text: &str, span: Range<usize>) -> bool {
     let Some(part) = text.as_bytes().get(span) else {
         return true;
     };
-    let mut lowered = [0u8; LONGEST];
-    let lowered = &mut lowered[..part.len()];
-    lowered.copy_from_slice(part);
-    lowered.make_ascii_lowercase();
-    holds_any(checks.suffixes, lowered) && holds_any(checks.inner, lowered)
+    // Lowered into a buffer the thread keeps: a fresh 4 KB array was zeroed
+    // whole for every try, however short the span.
+    thread_local! {
+        static LOWERED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    LOWERED.with(|buffer| {
+        let mut lowered = buffer.borrow_mut();
+        lowered.clear();
+        lowered.extend(part.iter().map(u8::to_ascii_lowercase));
+        holds_any(checks.suffixes, &lowered) && holds_any(checks.inner, &lowered)
+    })
 }
 
 /// [`may_match`] for a text already ASCII-lowercased.
