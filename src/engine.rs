@@ -1073,13 +1073,19 @@ enum Verdict {
 /// fiftieth of a corpus run for a few lookups per claim.
 type OffsetMap<K, V> = HashMap<K, V, BuildHasherDefault<OffsetHasher>>;
 
-/// A multiply-rotate hash of whole integers (the Fx hash of rustc and Firefox).
+/// A multiply-rotate hash of whole integers (the Fx hash of rustc and
+/// Firefox); bytes are taken eight at a time.
 #[derive(Default)]
 struct OffsetHasher(u64);
 
 impl Hasher for OffsetHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let word: [u8; 8] = word.try_into().expect("chunks of eight");
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        for &b in words.remainder() {
             self.write_u64(u64::from(b));
         }
     }
@@ -1388,13 +1394,37 @@ fn condition_literals(rules: &[Rule]) -> Conditions {
 /// once per block or scope for all of its rules, since the document's
 /// answers are kept by regex.
 fn share_conditions(rules: &mut [Rule]) {
+    /// A pooled regex, known by its source (no copy of the source is kept).
+    struct BySource(Arc<LazyRegex>);
+    impl std::hash::Hash for BySource {
+        fn hash<H: Hasher>(&self, state: &mut H) {
+            self.0.source.as_str().hash(state);
+        }
+    }
+    impl PartialEq for BySource {
+        fn eq(&self, other: &BySource) -> bool {
+            self.0.source == other.0.source
+        }
+    }
+    impl Eq for BySource {}
+    impl std::borrow::Borrow<str> for BySource {
+        fn borrow(&self) -> &str {
+            &self.0.source
+        }
+    }
     let count = rules.iter().map(|r| r.exceptions.len() + 2).sum::<usize>();
-    // Sized once: growing it rehashed every long source several times.
-    let mut pool: HashMap<String, Arc<LazyRegex>> = HashMap::with_capacity(count);
-    let mut share = |regex: &mut Arc<LazyRegex>| match pool.get(&regex.source) {
-        Some(shared) => *regex = Arc::clone(shared),
+    // Sized once: growing it rehashed every long source several times. The
+    // sources are the packs' own (400 KB of them), not an attacker's: the
+    // standard map's SipHash only cost time here.
+    // Hashed by the source alone, which never changes (the regex's lazily
+    // built automata are what is mutable inside).
+    #[allow(clippy::mutable_key_type)]
+    let mut pool: std::collections::HashSet<BySource, BuildHasherDefault<OffsetHasher>> =
+        std::collections::HashSet::with_capacity_and_hasher(count, Default::default());
+    let mut share = |regex: &mut Arc<LazyRegex>| match pool.get(regex.source.as_str()) {
+        Some(shared) => *regex = Arc::clone(&shared.0),
         None => {
-            pool.insert(regex.source.clone(), Arc::clone(regex));
+            pool.insert(BySource(Arc::clone(regex)));
         }
     };
     for rule in rules {
