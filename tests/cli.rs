@@ -675,3 +675,60 @@ fn a_price_struck_through_with_combining_overlays_is_a_former_price() {
     let rules = |found: Vec<(String, String)>| found.into_iter().map(|f| f.0).collect::<Vec<_>>();
     assert_eq!(rules(social), rules(found("markup.md")));
 }
+
+/// Seller focus counts the page's own voice: the "we" and "our" of quoted
+/// testimonials (block quotes, passages in double quotes) are not the seller
+/// talking about itself, while the seller's own copy around them still counts.
+#[test]
+fn seller_focus_leaves_quoted_testimonials_out() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "testimonials.md",
+        "# Kitchens fitted in a week\n\n\
+         Choose your worktop, your doors and your handles, and see your kitchen drawn up\n\
+         before you pay a penny. You get a fixed quote, a named fitter and a date that suits you.\n\n\
+         > \"We could not be happier with our new kitchen. Our fitter was tidy and our\n\
+         > old units were taken away the same day. We would recommend them to all our friends.\"\n\
+         > — Priya and Tom, Leeds\n\n\
+         \"We had our kitchen done in March and we love it. Our kids love the island and our\n\
+         dog loves the underfloor heating. We are already planning our bathroom with them.\"\n\
+         — The Okafor family\n\n\
+         Book a free design visit and see what your space could look like.\n",
+    );
+    write(
+        dir.path(),
+        "about.md",
+        "# About the company\n\n\
+         We are proud of what we have built. Our team has grown every year and our showroom\n\
+         is the biggest we have ever had. We believe our kitchens are the best we have made,\n\
+         and our fitters are the finest in our region. We thank our suppliers and our partners.\n\n\
+         > \"We could not be happier with our new kitchen.\" — Priya, Leeds\n\n\
+         We will keep growing, and our plans for next year include two more of our showrooms.\n",
+    );
+    let out = Command::cargo_bin("claimlint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", ".", "--isolated", "--today", TODAY])
+        .args([
+            "--select",
+            "seller-focus",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(files, ["about.md"], "{report}");
+    // The quoted line's words are not in the count.
+    let message = report["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("16 words about the seller"), "{message}");
+}

@@ -583,13 +583,30 @@ fn word_count(text: &str) -> usize {
 fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
     let settings = cx.engine.settings.seller_focus;
     let text = cx.doc.prose.text.as_str();
-    // The word count only matters when the voices would be reported, so it comes last.
-    let v = voices(text);
+    // Only the page's own voice counts: a customer's "we loved our new
+    // kitchen" in a testimonial is not the seller talking about itself.
+    let own = own_voice(cx);
+    let mut v = Voices {
+        seller: 0,
+        first_seller: None,
+        buyer: 0,
+    };
+    for part in &own {
+        let found = voices(&text[part.clone()]);
+        v.seller += found.seller;
+        v.buyer += found.buyer;
+        if v.first_seller.is_none() {
+            v.first_seller = found
+                .first_seller
+                .map(|r| r.start + part.start..r.end + part.start);
+        }
+    }
     if v.seller < settings.min_seller_words || (v.seller as f64) <= settings.ratio * v.buyer as f64
     {
         return;
     }
-    let words = word_count(text);
+    // The word count only matters when the voices would be reported, so it comes last.
+    let words: usize = own.iter().map(|part| word_count(&text[part.clone()])).sum();
     if words < settings.min_words {
         return;
     }
@@ -604,6 +621,65 @@ fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
             v.seller, v.buyer, words
         )),
     ));
+}
+
+/// The stretches of the prose written in the page's own voice: every block
+/// but block quotes (Markdown `>`), less passages in double quotes of four
+/// words or more (a testimonial, a review, someone else's words). Voices
+/// are counted per stretch, so a cut never joins two words into one.
+fn own_voice(cx: &Context<'_>) -> Vec<Range<usize>> {
+    let prose = &cx.doc.prose;
+    let mut own = Vec::with_capacity(prose.blocks.len());
+    for block in &prose.blocks {
+        if is_block_quote(cx, block.clone()) {
+            continue;
+        }
+        let mut from = block.start;
+        for quoted in quoted_passages(&prose.text[block.clone()]) {
+            own.push(from..block.start + quoted.start);
+            from = block.start + quoted.end;
+        }
+        own.push(from..block.end);
+    }
+    own
+}
+
+/// Whether `block` comes from a Markdown block quote: its source line starts
+/// with `>` before the text.
+fn is_block_quote(cx: &Context<'_>, block: Range<usize>) -> bool {
+    let source = cx.doc.prose.source_range(block).start;
+    let line_start = cx.text[..source].rfind('\n').map_or(0, |i| i + 1);
+    cx.text[line_start..source].trim_start().starts_with('>')
+}
+
+/// Passages of `text` inside double quotes ("…" or “…”) holding at least
+/// four words, quote marks included, in order. An opening mark with no
+/// closing one in the text is left alone.
+fn quoted_passages(text: &str) -> Vec<Range<usize>> {
+    const MIN_WORDS: usize = 4;
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(open) = text[at..].find(['"', '“']).map(|i| at + i) {
+        let close_mark = if text[open..].starts_with('"') {
+            '"'
+        } else {
+            '”'
+        };
+        let inner_start = open + text[open..].chars().next().map_or(1, char::len_utf8);
+        let Some(close) = text[inner_start..]
+            .find(close_mark)
+            .map(|i| inner_start + i)
+        else {
+            break;
+        };
+        let end = close + close_mark.len_utf8();
+        // A short quote ("free", a product name) is the page's own words.
+        if text[inner_start..close].split_whitespace().count() >= MIN_WORDS {
+            found.push(open..end);
+        }
+        at = end;
+    }
+    found
 }
 
 fn front_matter_invalid(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
@@ -635,6 +711,23 @@ mod tests {
         let long = format!("{}é free over £5*", "x".repeat(79));
         let at = long.find("£5").unwrap();
         assert!(sentence_lead(&long, 0, at).ends_with("free over "));
+    }
+
+    #[test]
+    fn quoted_passages_are_four_words_or_more() {
+        let text = r#"Our "free" plan. “We loved our new kitchen, thank you!” — Sam. "Best day" and "we could not be happier with it" too. "Unclosed we our"#;
+        let found: Vec<&str> = quoted_passages(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "“We loved our new kitchen, thank you!”",
+                r#""we could not be happier with it""#
+            ]
+        );
+        assert!(quoted_passages("no quotes here").is_empty());
     }
 
     #[test]
