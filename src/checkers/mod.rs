@@ -457,7 +457,7 @@ struct Voices {
     buyer: usize,
 }
 
-/// `Voices` by the regexes; the reference that `voices` must agree with.
+/// `Voices` by the regexes; the reference that the word scan must agree with.
 fn voices_by_regex(text: &str) -> Voices {
     let mut v = Voices {
         seller: 0,
@@ -507,10 +507,34 @@ fn is_contact_verb(word: &[u8]) -> bool {
 /// forms ("we're" matches as "we"), so a match is always one whole ASCII word. Only `ſ`
 /// folds onto a letter of these words under case-insensitive matching; a text with it
 /// goes to the regexes.
-fn voices(text: &str) -> Voices {
-    if text.contains('ſ') {
-        return voices_by_regex(text);
+/// [`Voices`] summed over the stretches `parts` of `text` (offsets in `text`).
+fn voices_in(text: &str, parts: &[Range<usize>]) -> Voices {
+    let long_s = text.contains('ſ');
+    let mut v = Voices {
+        seller: 0,
+        first_seller: None,
+        buyer: 0,
+    };
+    for part in parts {
+        let part_text = &text[part.clone()];
+        let found = if long_s {
+            voices_by_regex(part_text)
+        } else {
+            scan_voices(part_text)
+        };
+        v.seller += found.seller;
+        v.buyer += found.buyer;
+        if v.first_seller.is_none() {
+            v.first_seller = found
+                .first_seller
+                .map(|r| r.start + part.start..r.end + part.start);
+        }
     }
+    v
+}
+
+/// The word scan of [`voices_in`], for a text known to hold no `ſ`.
+fn scan_voices(text: &str) -> Voices {
     let b = text.as_bytes();
     let mut v = Voices {
         seller: 0,
@@ -586,21 +610,7 @@ fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
     // Only the page's own voice counts: a customer's "we loved our new
     // kitchen" in a testimonial is not the seller talking about itself.
     let own = own_voice(cx);
-    let mut v = Voices {
-        seller: 0,
-        first_seller: None,
-        buyer: 0,
-    };
-    for part in &own {
-        let found = voices(&text[part.clone()]);
-        v.seller += found.seller;
-        v.buyer += found.buyer;
-        if v.first_seller.is_none() {
-            v.first_seller = found
-                .first_seller
-                .map(|r| r.start + part.start..r.end + part.start);
-        }
-    }
+    let v = voices_in(text, &own);
     if v.seller < settings.min_seller_words || (v.seller as f64) <= settings.ratio * v.buyer as f64
     {
         return;
@@ -629,50 +639,105 @@ fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
 /// are counted per stretch, so a cut never joins two words into one.
 fn own_voice(cx: &Context<'_>) -> Vec<Range<usize>> {
     let prose = &cx.doc.prose;
+    let quotes = has_block_quotes(cx.text);
+    let passages = quoted_passages(&prose.text);
+    let mut passages = passages.iter().peekable();
     let mut own = Vec::with_capacity(prose.blocks.len());
     for block in &prose.blocks {
-        if is_block_quote(cx, block.clone()) {
+        // Passages lie inside one block each, in order.
+        let inside = std::iter::from_fn(|| passages.next_if(|p| p.start < block.end));
+        if quotes && is_block_quote(cx, block.clone()) {
+            inside.for_each(drop);
             continue;
         }
         let mut from = block.start;
-        for quoted in quoted_passages(&prose.text[block.clone()]) {
-            own.push(from..block.start + quoted.start);
-            from = block.start + quoted.end;
+        for quoted in inside {
+            own.push(from..quoted.start);
+            from = quoted.end;
         }
         own.push(from..block.end);
     }
     own
 }
 
+/// Whether any line of `source` starts with `>` (after spaces): most pages
+/// have no block quote, and then no block needs looking up in the source.
+fn has_block_quotes(source: &str) -> bool {
+    let b = source.as_bytes();
+    memchr::memchr_iter(b'>', b).any(|at| {
+        let line = b[..at]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |i| i + 1);
+        b[line..at].iter().all(|&c| c == b' ' || c == b'\t')
+    })
+}
+
 /// Whether `block` comes from a Markdown block quote: its source line starts
 /// with `>` before the text.
 fn is_block_quote(cx: &Context<'_>, block: Range<usize>) -> bool {
-    let source = cx.doc.prose.source_range(block).start;
-    let line_start = cx.text[..source].rfind('\n').map_or(0, |i| i + 1);
-    cx.text[line_start..source].trim_start().starts_with('>')
+    // Only the start is mapped (an empty range maps no end).
+    let source = cx.doc.prose.source_range(block.start..block.start).start;
+    let b = cx.text.as_bytes();
+    let line_start = memchr::memrchr(b'\n', &b[..source]).map_or(0, |i| i + 1);
+    let lead = &b[line_start..source];
+    let indent = lead.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    lead.get(indent) == Some(&b'>')
 }
 
-/// Passages of `text` inside double quotes ("…" or “…”) holding at least
-/// four words, quote marks included, in order. An opening mark with no
-/// closing one in the text is left alone.
+/// Passages of `text` (a page's prose) inside double quotes ("…" or “…”)
+/// holding at least four words, quote marks included, in order. A passage
+/// never runs across a block: an opening mark with no closing one before
+/// the block ends is left alone.
 fn quoted_passages(text: &str) -> Vec<Range<usize>> {
     const MIN_WORDS: usize = 4;
+    const OPEN: &str = "“";
+    const CLOSE: &str = "”";
+    let b = text.as_bytes();
+    // Searchers built once per page: a page has hundreds of blocks, and
+    // one search of each per block cost a hundredth of a corpus run.
+    let open_curly = memchr::memmem::Finder::new(OPEN);
+    let close_curly = memchr::memmem::Finder::new(CLOSE);
+    let separator = memchr::memmem::Finder::new(crate::source::prose::BLOCK_SEPARATOR);
     let mut found = Vec::new();
+    // The next of each opening mark at or after `at` (None: none left).
+    let (mut straight, mut curly) = (memchr::memchr(b'"', b), open_curly.find(b));
     let mut at = 0;
-    while let Some(open) = text[at..].find(['"', '“']).map(|i| at + i) {
-        let close_mark = if text[open..].starts_with('"') {
-            '"'
+    loop {
+        if straight.is_some_and(|s| s < at) {
+            straight = memchr::memchr(b'"', &b[at..]).map(|i| at + i);
+        }
+        if curly.is_some_and(|c| c < at) {
+            curly = open_curly.find(&b[at..]).map(|i| at + i);
+        }
+        let open = match (straight, curly) {
+            (Some(s), Some(c)) => s.min(c),
+            (Some(s), None) => s,
+            (None, Some(c)) => c,
+            (None, None) => break,
+        };
+        let (inner_start, close) = if b[open] == b'"' {
+            let inner = open + 1;
+            (
+                inner,
+                memchr::memchr(b'"', &b[inner..]).map(|i| (inner + i, 1)),
+            )
         } else {
-            '”'
+            let inner = open + OPEN.len();
+            let close = close_curly.find(&b[inner..]);
+            (inner, close.map(|i| (inner + i, CLOSE.len())))
         };
-        let inner_start = open + text[open..].chars().next().map_or(1, char::len_utf8);
-        let Some(close) = text[inner_start..]
-            .find(close_mark)
-            .map(|i| inner_start + i)
-        else {
-            break;
+        let Some((close, close_len)) = close else {
+            // Unclosed: later marks of the other kind may still pair.
+            at = open + 1;
+            continue;
         };
-        let end = close + close_mark.len_utf8();
+        if let Some(gap) = separator.find(&b[open..close]) {
+            // The mark is not closed in its block: go on from the next block.
+            at = open + gap;
+            continue;
+        }
+        let end = close + close_len;
         // A short quote ("free", a product name) is the page's own words.
         if text[inner_start..close].split_whitespace().count() >= MIN_WORDS {
             found.push(open..end);
@@ -728,6 +793,20 @@ mod tests {
             ]
         );
         assert!(quoted_passages("no quotes here").is_empty());
+        // Never across blocks: a stray mark does not pair with the next block's.
+        let text = "Size 12\" monitor.\n\n\"We love our new screen, thanks so much!\" said Jo.";
+        let found: Vec<&str> = quoted_passages(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(found, [r#""We love our new screen, thanks so much!""#]);
+    }
+
+    #[test]
+    fn block_quotes_are_lines_that_start_with_a_mark() {
+        assert!(has_block_quotes("Intro\n\n> \"We loved it.\"\n"));
+        assert!(has_block_quotes("  > indented"));
+        assert!(!has_block_quotes("<p>HTML</p>\n5 > 3 and a -> b\n"));
     }
 
     #[test]
@@ -855,6 +934,7 @@ mod tests {
 
     #[test]
     fn the_word_scan_agrees_with_the_regexes() {
+        let voices = |text: &str| voices_in(text, &[0..text.len()]);
         let pieces = [
             "call",
             "Email",
@@ -912,6 +992,15 @@ mod tests {
         assert_eq!((v.seller, v.buyer, v.first_seller), (3, 2, Some(16..18)));
         let v = voices("Call us, e-mail us or VISIT US. We reply fast; tell us about it.");
         assert_eq!((v.seller, v.buyer, v.first_seller), (1, 4, Some(32..34)));
+        // Over stretches: counts add up, offsets stay the text's.
+        let text = "Hello “we loved our new kitchen” and our plan suits you.";
+        let quote = quoted_passages(text)[0].clone();
+        let v = voices_in(text, &[0..quote.start, quote.end..text.len()]);
+        let ours = text.find("our plan").unwrap();
+        assert_eq!(
+            (v.seller, v.buyer, v.first_seller),
+            (1, 1, Some(ours..ours + 3))
+        );
     }
 
     /// 20,000 texts of up to `most` pieces each, drawn by a xorshift
