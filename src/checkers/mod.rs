@@ -934,7 +934,7 @@ mod tests {
 
     #[test]
     fn the_word_scan_agrees_with_the_regexes() {
-        let voices = |text: &str| voices_in(text, &[0..text.len()]);
+        let voices = |text: &str| voices_in(text, std::slice::from_ref(&(0..text.len())));
         let pieces = [
             "call",
             "Email",
