@@ -623,6 +623,17 @@ fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
     let Some(first) = v.first_seller else {
         return;
     };
+    // The rule's `unless` clears the page: a declared fact, or a `nearby`
+    // regex anywhere in it (the page is a press release, a job advert...).
+    let unless = &cx.engine.rules()[rule].unless;
+    if unless.facts.iter().any(|f| cx.facts.satisfies(f))
+        || unless
+            .nearby
+            .as_ref()
+            .is_some_and(|ctx| ctx.nearby.is_match(text))
+    {
+        return;
+    }
     out.push(finding(
         rule,
         cx.doc.prose.source_range(first),
@@ -639,14 +650,17 @@ fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
 /// are counted per stretch, so a cut never joins two words into one.
 fn own_voice(cx: &Context<'_>) -> Vec<Range<usize>> {
     let prose = &cx.doc.prose;
-    let quotes = has_block_quotes(cx.text);
+    let quote_lines = block_quote_lines(cx.text);
     let passages = quoted_passages(&prose.text);
     let mut passages = passages.iter().peekable();
     let mut own = Vec::with_capacity(prose.blocks.len());
     for block in &prose.blocks {
         // Passages lie inside one block each, in order.
         let inside = std::iter::from_fn(|| passages.next_if(|p| p.start < block.end));
-        if quotes && is_block_quote(cx, block.clone()) {
+        if quote_lines
+            .as_ref()
+            .is_some_and(|lines| is_block_quote(cx, block.start, lines))
+        {
             inside.for_each(drop);
             continue;
         }
@@ -660,27 +674,33 @@ fn own_voice(cx: &Context<'_>) -> Vec<Range<usize>> {
     own
 }
 
-/// Whether any line of `source` starts with `>` (after spaces): most pages
-/// have no block quote, and then no block needs looking up in the source.
-fn has_block_quotes(source: &str) -> bool {
+/// The start of every line of `source`, when one of them starts with `>`
+/// (after spaces); None for the many pages with no block quote, where no
+/// block needs looking up. Linear in the source, however the lines run.
+fn block_quote_lines(source: &str) -> Option<Vec<usize>> {
     let b = source.as_bytes();
-    memchr::memchr_iter(b'>', b).any(|at| {
-        let line = b[..at]
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', b).map(|i| i + 1))
+        .collect();
+    let quoted = |&start: &usize| {
+        let lead = &b[start..];
+        let indent = lead
             .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |i| i + 1);
-        b[line..at].iter().all(|&c| c == b' ' || c == b'\t')
-    })
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+        lead.get(indent) == Some(&b'>')
+    };
+    starts.iter().any(quoted).then_some(starts)
 }
 
-/// Whether `block` comes from a Markdown block quote: its source line starts
-/// with `>` before the text.
-fn is_block_quote(cx: &Context<'_>, block: Range<usize>) -> bool {
+/// Whether the block starting at `prose_start` comes from a Markdown block
+/// quote: the source line it starts on (`lines`: every line's start) has
+/// only spaces and `>` marks before it, beginning with a `>`.
+fn is_block_quote(cx: &Context<'_>, prose_start: usize, lines: &[usize]) -> bool {
     // Only the start is mapped (an empty range maps no end).
-    let source = cx.doc.prose.source_range(block.start..block.start).start;
-    let b = cx.text.as_bytes();
-    let line_start = memchr::memrchr(b'\n', &b[..source]).map_or(0, |i| i + 1);
-    let lead = &b[line_start..source];
+    let source = cx.doc.prose.source_range(prose_start..prose_start).start;
+    let line = lines[lines.partition_point(|&l| l <= source).saturating_sub(1)];
+    let lead = &cx.text.as_bytes()[line..source];
     let indent = lead.iter().take_while(|c| c.is_ascii_whitespace()).count();
     lead.get(indent) == Some(&b'>')
 }
@@ -804,9 +824,12 @@ mod tests {
 
     #[test]
     fn block_quotes_are_lines_that_start_with_a_mark() {
-        assert!(has_block_quotes("Intro\n\n> \"We loved it.\"\n"));
-        assert!(has_block_quotes("  > indented"));
-        assert!(!has_block_quotes("<p>HTML</p>\n5 > 3 and a -> b\n"));
+        assert_eq!(
+            block_quote_lines("Intro\n\n> \"We loved it.\"\n"),
+            Some(vec![0, 6, 7, 24])
+        );
+        assert!(block_quote_lines("  > indented").is_some());
+        assert!(block_quote_lines("<p>HTML</p>\n5 > 3 and a -> b\n").is_none());
     }
 
     #[test]
