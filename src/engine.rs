@@ -136,6 +136,10 @@ const MAX_ANCHORED_TRIES: usize = 64;
 /// that many pages.
 const SET_AFTER_DOCS: usize = 150;
 
+/// Runs of up to this many documents ask `nearby` lists member by member
+/// (see [`Engine::plan`]).
+const SPLIT_LISTS_UP_TO_DOCS: usize = 8;
+
 /// How [`Engine::candidates_with`] finds pattern matches; all three find the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Search {
@@ -691,6 +695,15 @@ impl Engine {
     /// its search for the whole run (the results are the same either way).
     pub fn plan(&self, documents: usize) {
         self.docs_planned.store(documents, Ordering::Relaxed);
+        // A run of more than a few documents answers every `nearby` list as
+        // one union (see `rules::SPLIT_ASKS`): asking members one by one
+        // pays off only when a list is asked a few times in all.
+        if documents > SPLIT_LISTS_UP_TO_DOCS {
+            for rule in &self.rules {
+                let lists = rule.when.iter().chain(&rule.unless.nearby);
+                lists.for_each(|context| context.nearby.answer_whole());
+            }
+        }
     }
 
     /// Says that the run may use a second core while it checks a single

@@ -506,6 +506,13 @@ impl LazyRegex {
         (asked < SPLIT_ASKS).then_some(&**members)
     }
 
+    /// Has a bundled list answer as one union from now on, never member by
+    /// member: for a run of many documents, where the members built before
+    /// the union takes over would only add to its memory.
+    pub fn answer_whole(&self) {
+        self.asked.store(SPLIT_ASKS, Ordering::Relaxed);
+    }
+
     /// Builds the regex now unless it is built, or its literals rule out
     /// the text whose ASCII-lowercased form is `lowered` (see
     /// [`crate::engine::Engine::lend_spare_core`]). A list still answered
@@ -1495,6 +1502,23 @@ mod tests {
             }
         }
         assert!(matched > 500 && anchored > 200, "{matched} {anchored}");
+    }
+
+    /// A list told to answer whole (a large run) is never split again, and a
+    /// list asked `SPLIT_ASKS` times goes over to its union by itself.
+    #[test]
+    fn a_list_goes_over_to_its_union() {
+        let (source, _) = BUNDLED_LISTS[0];
+        let list = LazyRegex::new(source.to_string());
+        assert!(list.members(false).is_some());
+        list.answer_whole();
+        assert!(list.members(false).is_none());
+        let list = LazyRegex::new(source.to_string());
+        for _ in 0..SPLIT_ASKS {
+            assert!(list.members(true).is_some());
+        }
+        assert!(list.members(true).is_none());
+        assert!(LazyRegex::new(r"\bfree\b".to_string()).members(false).is_none());
     }
 
     #[test]
