@@ -1518,7 +1518,11 @@ mod tests {
             assert!(list.members(true).is_some());
         }
         assert!(list.members(true).is_none());
-        assert!(LazyRegex::new(r"\bfree\b".to_string()).members(false).is_none());
+        assert!(
+            LazyRegex::new(r"\bfree\b".to_string())
+                .members(false)
+                .is_none()
+        );
     }
 
     #[test]
