@@ -91,6 +91,17 @@ fn main() {
         let pack = pack.trim_end_matches(".yaml").trim_end_matches(".yml");
         let text = std::fs::read_to_string(file).expect("bundled packs are readable");
         let mut parsed: Option<schema::PackFile> = serde_yaml::from_str(&text).ok();
+        // Where each rule's id sits in the YAML, for error positions: worked
+        // out here so that loading a bundled pack never reads its YAML text.
+        let mut offsets = Vec::new();
+        if let Some(parsed) = &parsed {
+            let mut cursor = 0;
+            for rule in &parsed.rules {
+                let at = text[cursor..].find(&rule.id).map_or(cursor, |i| cursor + i);
+                offsets.push(at);
+                cursor = at + rule.id.len();
+            }
+        }
         let (json, lean) = match &mut parsed {
             Some(parsed) => {
                 for rule in &parsed.rules {
@@ -139,7 +150,7 @@ fn main() {
         };
         writeln!(
             code,
-            "    EmbeddedPack {{ pack: {pack:?}, path: {rel_str:?}, text: include_str!({abs:?}), parsed: {json}, lean: {lean} }},",
+            "    EmbeddedPack {{ pack: {pack:?}, path: {rel_str:?}, text: include_str!({abs:?}), parsed: {json}, lean: {lean}, offsets: &{offsets:?} }},",
             abs = file.display().to_string()
         )
         .expect("writing to a String");

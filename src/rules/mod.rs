@@ -39,6 +39,9 @@ pub struct EmbeddedPack {
     pub parsed: Option<&'static str>,
     /// `parsed` without the rules' examples, for runs that do not need them.
     pub lean: Option<&'static str>,
+    /// The byte offset of each rule's id in `text`, in order (empty when the
+    /// pack did not parse at build time).
+    pub offsets: &'static [usize],
 }
 
 /// One row of the table `build.rs` writes: a bundled regex, its literal
@@ -846,7 +849,7 @@ pub fn load_pack(
 ) -> Result<Vec<Rule>, FileError> {
     let file: PackFile =
         serde_yaml::from_str(text).map_err(|e| FileError::from_yaml(path, text, &e))?;
-    compile_pack(path, pack, text, file, jurisdiction, thorough)
+    compile_pack(path, pack, text, file, jurisdiction, thorough, None)
 }
 
 /// Loads a bundled pack, from the JSON `build.rs` made of it when there is one.
@@ -857,12 +860,22 @@ fn load_embedded(
 ) -> Result<Vec<Rule>, FileError> {
     let json = if examples { p.parsed } else { p.lean };
     match json.and_then(|json| serde_json::from_str::<PackFile>(json).ok()) {
-        Some(file) => compile_pack(p.path, p.pack, p.text, file, jurisdiction, false),
+        Some(file) => compile_pack(
+            p.path,
+            p.pack,
+            p.text,
+            file,
+            jurisdiction,
+            false,
+            Some(p.offsets),
+        ),
         None => load_pack(p.path, p.pack, p.text, jurisdiction, false),
     }
 }
 
-/// Compiles a parsed pack. `text` is its source, for error positions.
+/// Compiles a parsed pack. `text` is its source, for error positions;
+/// `offsets` are where its rules' ids are in it, when known already (a
+/// bundled pack: its text is then not read unless there is an error).
 fn compile_pack(
     path: &str,
     pack: &str,
@@ -870,11 +883,15 @@ fn compile_pack(
     file: PackFile,
     jurisdiction: Jurisdiction,
     thorough: bool,
+    offsets: Option<&[usize]>,
 ) -> Result<Vec<Rule>, FileError> {
     let mut rules = Vec::with_capacity(file.rules.len());
     let mut cursor = 0;
-    for spec in file.rules {
-        let at = locate_id(text, &spec.id, cursor);
+    for (i, spec) in file.rules.into_iter().enumerate() {
+        let at = match offsets.and_then(|o| o.get(i)) {
+            Some(&at) => at,
+            None => locate_id(text, &spec.id, cursor),
+        };
         cursor = at + spec.id.len();
         rules.push(compile_rule(
             path,
@@ -1502,6 +1519,23 @@ mod tests {
             }
         }
         assert!(matched > 500 && anchored > 200, "{matched} {anchored}");
+    }
+
+    /// The ids' offsets worked out at build time are where the loader would
+    /// find them in the YAML.
+    #[test]
+    fn bundled_id_offsets_are_where_the_ids_are() {
+        for pack in EMBEDDED_PACKS {
+            let parsed: schema::PackFile =
+                serde_json::from_str(pack.parsed.expect("bundled packs parse")).expect("JSON");
+            assert_eq!(pack.offsets.len(), parsed.rules.len(), "{}", pack.path);
+            let mut cursor = 0;
+            for (rule, &at) in parsed.rules.iter().zip(pack.offsets) {
+                assert_eq!(at, locate_id(pack.text, &rule.id, cursor), "{}", rule.id);
+                assert!(pack.text[at..].starts_with(&rule.id), "{}", rule.id);
+                cursor = at + rule.id.len();
+            }
+        }
     }
 
     /// A list told to answer whole (a large run) is never split again, and a
