@@ -93,7 +93,14 @@ impl Regex {
     /// A built-in pattern (already through `ascii_classes`) rebuilt from its
     /// prebuilt NFAs; any other pattern compiled as by [`Regex::new`].
     pub fn built_in(pattern: &str) -> Result<Regex, Box<meta::BuildError>> {
-        match Prebuilt::new(pattern) {
+        Regex::built_in_with(pattern, None)
+    }
+
+    /// [`Regex::built_in`] with lazy DFA caches of `cache` bytes instead of
+    /// the meta regex's (tests use a tiny one, so the DFAs give up and the
+    /// PikeVM answers).
+    fn built_in_with(pattern: &str, cache: Option<usize>) -> Result<Regex, Box<meta::BuildError>> {
+        match Prebuilt::new(pattern, cache) {
             Some(prebuilt) => Ok(Regex {
                 engine: Engine::Prebuilt(Box::new(prebuilt)),
             }),
@@ -194,7 +201,7 @@ impl Regex {
 impl Prebuilt {
     /// The engines for `pattern` from its prebuilt NFAs, or None when it is
     /// not a built-in pattern.
-    fn new(pattern: &str) -> Option<Prebuilt> {
+    fn new(pattern: &str, cache: Option<usize>) -> Option<Prebuilt> {
         let forward = crate::rules::prebuilt_checker_nfa(pattern, false)?;
         let reverse = crate::rules::prebuilt_checker_nfa(pattern, true)?;
         // The reverse NFA has no unanchored start exactly when every match
@@ -202,12 +209,15 @@ impl Prebuilt {
         let anchored_end =
             reverse.is_always_start_anchored() && !forward.is_always_start_anchored();
         // The meta regex's lazy DFA settings, without a prefilter.
-        let config = hybrid::dfa::Config::new()
+        let mut config = hybrid::dfa::Config::new()
             .match_kind(MatchKind::LeftmostFirst)
             .unicode_word_boundary(true)
             .skip_cache_capacity_check(false)
             .minimum_cache_clear_count(Some(3))
             .minimum_bytes_per_state(Some(10));
+        if let Some(bytes) = cache {
+            config = config.cache_capacity(bytes).skip_cache_capacity_check(true);
+        }
         let fwd = hybrid::dfa::Builder::new()
             .configure(config.clone())
             .build_from_nfa(forward.clone())
@@ -391,6 +401,47 @@ impl<'t> Match<'t> {
 #[cfg(test)]
 mod tests {
     use super::Regex;
+
+    /// When a lazy DFA gives up (its cache thrashes), the PikeVM answers, with
+    /// the same matches and groups as the regex crate.
+    #[test]
+    fn a_dfa_that_gives_up_hands_over_to_the_pikevm() {
+        let text =
+            "Was £80, now £50: 37% off. RRP $1,299.00, now $999 (up to 20 % off); 99p each. "
+                .repeat(40);
+        for pattern in [
+            crate::checkers::patterns::money(),
+            crate::checkers::patterns::pct_off(),
+        ] {
+            let source = crate::rules::ascii_classes(&pattern);
+            let tiny = Regex::built_in_with(&source, Some(1)).expect("compiles");
+            assert!(tiny.is_prebuilt());
+            let theirs = regex::Regex::new(&source).expect("compiles");
+            let want: Vec<_> = theirs.find_iter(&text).map(|m| m.range()).collect();
+            assert!(!want.is_empty(), "{pattern}");
+            let got: Vec<_> = tiny.find_iter(&text).map(|m| m.range()).collect();
+            assert_eq!(got, want, "{pattern}");
+            let n = theirs.captures_len();
+            let want: Vec<_> = theirs
+                .captures_iter(&text)
+                .map(|c| {
+                    (0..n)
+                        .map(|i| c.get(i).map(|m| m.range()))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let got: Vec<_> = tiny
+                .captures_iter(&text)
+                .map(|c| {
+                    (0..n)
+                        .map(|i| c.get(i).map(|m| m.range()))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            assert_eq!(got, want, "{pattern}");
+            assert_eq!(tiny.is_match(&text), theirs.is_match(&text));
+        }
+    }
 
     /// Every method agrees with the regex crate on the same pattern.
     #[test]
