@@ -116,9 +116,9 @@ impl ChangedLines {
     pub fn keeps(&mut self, d: &Diagnostic) -> bool {
         let key = self
             .keys
-            .entry(d.path.clone())
+            .entry(d.path.to_string())
             .or_insert_with(|| {
-                resolve(&self.cwd, Path::new(&d.path))
+                resolve(&self.cwd, Path::new(d.path.as_str()))
                     .strip_prefix(&self.top)
                     .ok()
                     .map(slash_path)

@@ -229,8 +229,9 @@ pub struct Diagnostic {
     pub rule: SharedStr,
     pub category: Category,
     pub severity: Severity,
-    /// The path as the user named it (or `--stdin-filename`), with `/` separators.
-    pub path: String,
+    /// The path as the user named it (or `--stdin-filename`), with `/` separators,
+    /// shared by the file's findings.
+    pub path: SharedStr,
     /// Byte range of the claim in the original file.
     pub span: Range<usize>,
     pub start: Position,

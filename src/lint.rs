@@ -115,9 +115,11 @@ impl Linter {
         findings.reverse();
         waived.reverse();
         let mut out = Vec::with_capacity(findings.len());
+        // One copy of the path for all of the file's findings.
+        let path = SharedStr::from(display);
         while let Some(f) = findings.pop() {
             let suppressed = waived.pop().flatten();
-            out.push(self.diagnostic(display, text, &index, f, suppressed));
+            out.push(self.diagnostic(&path, text, &index, f, suppressed));
             if findings.len() < findings.capacity() / 2
                 && findings.capacity() * std::mem::size_of::<Finding>() > SHRINK_ABOVE
             {
@@ -153,7 +155,7 @@ impl Linter {
 
     fn diagnostic(
         &self,
-        display: &str,
+        path: &SharedStr,
         text: &str,
         index: &LineIndex<'_>,
         f: Finding,
@@ -170,7 +172,7 @@ impl Linter {
             rule: texts.id.clone(),
             category: rule.category,
             severity: rule.severity,
-            path: display.to_string(),
+            path: path.clone(),
             start: index.position(span.start),
             end: index.position(span.end),
             matched: text.get(span.clone()).unwrap_or_default().to_string(),

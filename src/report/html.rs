@@ -40,7 +40,7 @@ impl<'a> Page<'a> {
         let mut files: Vec<(&str, Vec<(usize, &Diagnostic)>)> = Vec::new();
         for (i, d) in input.diagnostics.iter().enumerate() {
             match files.last_mut() {
-                Some((path, list)) if *path == d.path => list.push((i + 1, d)),
+                Some((path, list)) if *path == d.path.as_str() => list.push((i + 1, d)),
                 _ => files.push((&d.path, vec![(i + 1, d)])),
             }
         }

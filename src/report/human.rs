@@ -166,8 +166,8 @@ pub fn render(
         .with_links(false);
     let mut current: Option<(&str, Excerpt<'_>)> = None;
     for d in input.active() {
-        if current.as_ref().is_none_or(|(p, _)| *p != d.path) {
-            let text = input.sources.get(&d.path).map_or("", String::as_str);
+        if current.as_ref().is_none_or(|(p, _)| *p != d.path.as_str()) {
+            let text = input.sources.get(d.path.as_str()).map_or("", String::as_str);
             let excerpt = Excerpt {
                 name: &d.path,
                 text,
