@@ -248,7 +248,7 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// Set when an inline comment waived this finding; such findings never
     /// count towards the exit status and only appear in formats that carry them.
-    pub suppressed: Option<Suppression>,
+    pub suppressed: Option<Box<Suppression>>,
 }
 
 /// Serialises a shared list of strings as a plain list.

@@ -836,9 +836,9 @@ mod tests {
         let b = finding(text, "time offer while", "b/y", Severity::Warning);
         let c = finding(text, "offer", "c/z", Severity::Info);
         let mut d = finding(text, "supplies", "d/w", Severity::Warning);
-        d.suppressed = Some(Suppression {
+        d.suppressed = Some(Box::new(Suppression {
             justification: "Legal said <ok>".into(),
-        });
+        }));
         let mut list = vec![a, b, c, d];
         crate::diagnostic::sort(&mut list);
         let html = render_page(text, &list);

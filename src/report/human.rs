@@ -167,7 +167,10 @@ pub fn render(
     let mut current: Option<(&str, Excerpt<'_>)> = None;
     for d in input.active() {
         if current.as_ref().is_none_or(|(p, _)| *p != d.path.as_str()) {
-            let text = input.sources.get(d.path.as_str()).map_or("", String::as_str);
+            let text = input
+                .sources
+                .get(d.path.as_str())
+                .map_or("", String::as_str);
             let excerpt = Excerpt {
                 name: &d.path,
                 text,

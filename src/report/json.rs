@@ -346,13 +346,13 @@ mod tests {
         });
         let mut waived = finding("hype/best", "b.md", 4);
         waived.severity = Severity::Error;
-        waived.suppressed = Some(Suppression {
+        waived.suppressed = Some(Box::new(Suppression {
             justification: "Legal approved".into(),
-        });
+        }));
         let mut unexplained = finding("hype/best", "c.md", 1);
-        unexplained.suppressed = Some(Suppression {
+        unexplained.suppressed = Some(Box::new(Suppression {
             justification: String::new(),
-        });
+        }));
         let mut info = finding("meta/x", "c.md", 7);
         info.severity = Severity::Info;
         info.category = Category::Meta;

@@ -442,9 +442,9 @@ mod tests {
     #[test]
     fn suppressed_findings_carry_their_justification() {
         let mut d = diag("r/x", "/abs/dir/a b.md", 1, "x");
-        d.suppressed = Some(Suppression {
+        d.suppressed = Some(Box::new(Suppression {
             justification: "Legal approved, MKT-481".into(),
-        });
+        }));
         let v = render_value(&[d], &[]);
         let r = &v["runs"][0]["results"][0];
         assert_eq!(r["suppressions"][0]["kind"], "inSource");
@@ -459,9 +459,9 @@ mod tests {
 
         // A comment without a reason waives the finding but justifies nothing.
         let mut d = diag("r/x", "a.md", 1, "x");
-        d.suppressed = Some(Suppression {
+        d.suppressed = Some(Box::new(Suppression {
             justification: String::new(),
-        });
+        }));
         let v = render_value(&[d], &[]);
         assert_eq!(
             v["runs"][0]["results"][0]["suppressions"],

@@ -94,9 +94,9 @@ impl SampleFinding {
 
     /// Waived by an inline comment with this reason (may be empty).
     pub(crate) fn waived(mut self, justification: &str) -> Self {
-        self.0.suppressed = Some(Suppression {
+        self.0.suppressed = Some(Box::new(Suppression {
             justification: justification.into(),
-        });
+        }));
         self
     }
 
