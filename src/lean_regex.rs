@@ -421,22 +421,18 @@ mod tests {
             assert!(!want.is_empty(), "{pattern}");
             let got: Vec<_> = tiny.find_iter(&text).map(|m| m.range()).collect();
             assert_eq!(got, want, "{pattern}");
+            // Every group's span, for either crate's captures.
             let n = theirs.captures_len();
+            let spans = |get: &dyn Fn(usize) -> Option<std::ops::Range<usize>>| {
+                (0..n).map(get).collect::<Vec<_>>()
+            };
             let want: Vec<_> = theirs
                 .captures_iter(&text)
-                .map(|c| {
-                    (0..n)
-                        .map(|i| c.get(i).map(|m| m.range()))
-                        .collect::<Vec<_>>()
-                })
+                .map(|c| spans(&|i| c.get(i).map(|m| m.range())))
                 .collect();
             let got: Vec<_> = tiny
                 .captures_iter(&text)
-                .map(|c| {
-                    (0..n)
-                        .map(|i| c.get(i).map(|m| m.range()))
-                        .collect::<Vec<_>>()
-                })
+                .map(|c| spans(&|i| c.get(i).map(|m| m.range())))
                 .collect();
             assert_eq!(got, want, "{pattern}");
             assert_eq!(tiny.is_match(&text), theirs.is_match(&text));
