@@ -502,12 +502,9 @@ fn is_contact_verb(word: &[u8]) -> bool {
     VERBS.iter().any(|v| word.eq_ignore_ascii_case(v))
 }
 
-/// `Voices` by one pass over the ASCII words. Both regexes start and end at ASCII word
-/// boundaries, and the first alternative of each ("we", "you") wins over the contracted
-/// forms ("we're" matches as "we"), so a match is always one whole ASCII word. Only `ſ`
-/// folds onto a letter of these words under case-insensitive matching; a text with it
-/// goes to the regexes.
 /// [`Voices`] summed over the stretches `parts` of `text` (offsets in `text`).
+/// Only `ſ` folds onto a letter of these words under case-insensitive
+/// matching; a text with it goes to the regexes, any other to the word scan.
 fn voices_in(text: &str, parts: &[Range<usize>]) -> Voices {
     let long_s = text.contains('ſ');
     let mut v = Voices {
@@ -533,7 +530,10 @@ fn voices_in(text: &str, parts: &[Range<usize>]) -> Voices {
     v
 }
 
-/// The word scan of [`voices_in`], for a text known to hold no `ſ`.
+/// `Voices` by one pass over the ASCII words, for a text with no `ſ`. Both regexes
+/// start and end at ASCII word boundaries, and the first alternative of each ("we",
+/// "you") wins over the contracted forms ("we're" matches as "we"), so a match is
+/// always one whole ASCII word.
 fn scan_voices(text: &str) -> Voices {
     let b = text.as_bytes();
     let mut v = Voices {
@@ -682,15 +682,19 @@ fn block_quote_lines(source: &str) -> Option<Vec<usize>> {
     let starts: Vec<usize> = std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', b).map(|i| i + 1))
         .collect();
-    let quoted = |&start: &usize| {
-        let lead = &b[start..];
-        let indent = lead
-            .iter()
-            .take_while(|c| matches!(c, b' ' | b'\t'))
-            .count();
-        lead.get(indent) == Some(&b'>')
-    };
-    starts.iter().any(quoted).then_some(starts)
+    starts
+        .iter()
+        .any(|&start| opens_block_quote(&b[start..]))
+        .then_some(starts)
+}
+
+/// Whether `line` (from a line start) begins with a `>` after spaces or tabs.
+fn opens_block_quote(line: &[u8]) -> bool {
+    let indent = line
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t'))
+        .count();
+    line.get(indent) == Some(&b'>')
 }
 
 /// Whether the block starting at `prose_start` comes from a Markdown block
@@ -700,9 +704,7 @@ fn is_block_quote(cx: &Context<'_>, prose_start: usize, lines: &[usize]) -> bool
     // Only the start is mapped (an empty range maps no end).
     let source = cx.doc.prose.source_range(prose_start..prose_start).start;
     let line = lines[lines.partition_point(|&l| l <= source).saturating_sub(1)];
-    let lead = &cx.text.as_bytes()[line..source];
-    let indent = lead.iter().take_while(|c| c.is_ascii_whitespace()).count();
-    lead.get(indent) == Some(&b'>')
+    opens_block_quote(&cx.text.as_bytes()[line..source])
 }
 
 /// Passages of `text` (a page's prose) inside double quotes ("…" or “…”)
