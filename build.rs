@@ -97,7 +97,7 @@ fn main() {
         if let Some(parsed) = &parsed {
             let mut cursor = 0;
             for rule in &parsed.rules {
-                let at = text[cursor..].find(&rule.id).map_or(cursor, |i| cursor + i);
+                let at = schema::locate_id(&text, &rule.id, cursor);
                 offsets.push(at);
                 cursor = at + rule.id.len();
             }

@@ -890,7 +890,7 @@ fn compile_pack(
     for (i, spec) in file.rules.into_iter().enumerate() {
         let at = match offsets.and_then(|o| o.get(i)) {
             Some(&at) => at,
-            None => locate_id(text, &spec.id, cursor),
+            None => schema::locate_id(text, &spec.id, cursor),
         };
         cursor = at + spec.id.len();
         rules.push(compile_rule(
@@ -904,12 +904,6 @@ fn compile_pack(
         )?);
     }
     Ok(rules)
-}
-
-/// The byte offset of a rule's `id:` value, searched from `from`.
-fn locate_id(text: &str, id: &str, from: usize) -> usize {
-    let rest = &text[from.min(text.len())..];
-    memchr::memmem::find(rest.as_bytes(), id.as_bytes()).map_or(from, |i| from + i)
 }
 
 /// The offset of `needle` in `text` after `from` (falling back to `from`), for error spans.
@@ -1531,7 +1525,12 @@ mod tests {
             assert_eq!(pack.offsets.len(), parsed.rules.len(), "{}", pack.path);
             let mut cursor = 0;
             for (rule, &at) in parsed.rules.iter().zip(pack.offsets) {
-                assert_eq!(at, locate_id(pack.text, &rule.id, cursor), "{}", rule.id);
+                assert_eq!(
+                    at,
+                    schema::locate_id(pack.text, &rule.id, cursor),
+                    "{}",
+                    rule.id
+                );
                 assert!(pack.text[at..].starts_with(&rule.id), "{}", rule.id);
                 cursor = at + rule.id.len();
             }

@@ -94,3 +94,11 @@ pub fn any_of(list: &[String]) -> String {
         .collect::<Vec<_>>()
         .join("|")
 }
+
+/// The byte offset of a rule's `id:` value in a pack's `text`, searched from
+/// `from` (falling back to `from`). Shared with `build.rs`, which records the
+/// bundled packs' offsets so the loader need not search their text.
+pub fn locate_id(text: &str, id: &str, from: usize) -> usize {
+    let rest = &text[from.min(text.len())..];
+    rest.find(id).map_or(from, |i| from + i)
+}
