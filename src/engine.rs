@@ -1082,16 +1082,17 @@ enum Verdict {
 
 /// A map keyed by offsets in one page and by addresses of the rules' regexes.
 /// The keyed SipHash the standard map defaults to guards maps whose keys an
-/// attacker picks (strings from a request); for these it only cost time, a
-/// fiftieth of a corpus run for a few lookups per claim.
-type OffsetMap<K, V> = HashMap<K, V, BuildHasherDefault<OffsetHasher>>;
+/// attacker picks (strings from a request); for these, and for the packs' own
+/// regex sources, it only cost time: a fiftieth of a corpus run for a few
+/// lookups per claim.
+type OffsetMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A multiply-rotate hash of whole integers (the Fx hash of rustc and
 /// Firefox); bytes are taken eight at a time.
 #[derive(Default)]
-struct OffsetHasher(u64);
+struct FxHasher(u64);
 
-impl Hasher for OffsetHasher {
+impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut words = bytes.chunks_exact(8);
         for word in &mut words {
@@ -1426,13 +1427,11 @@ fn share_conditions(rules: &mut [Rule]) {
         }
     }
     let count = rules.iter().map(|r| r.exceptions.len() + 2).sum::<usize>();
-    // Sized once: growing it rehashed every long source several times. The
-    // sources are the packs' own (400 KB of them), not an attacker's: the
-    // standard map's SipHash only cost time here.
-    // Hashed by the source alone, which never changes (the regex's lazily
-    // built automata are what is mutable inside).
+    // Sized once: growing it rehashed every long source several times. Keys
+    // hash by their source alone, which never changes (what is mutable inside
+    // a regex is its lazily built automata).
     #[allow(clippy::mutable_key_type)]
-    let mut pool: std::collections::HashSet<BySource, BuildHasherDefault<OffsetHasher>> =
+    let mut pool: std::collections::HashSet<BySource, BuildHasherDefault<FxHasher>> =
         std::collections::HashSet::with_capacity_and_hasher(count, Default::default());
     let mut share = |regex: &mut Arc<LazyRegex>| match pool.get(regex.source.as_str()) {
         Some(shared) => *regex = Arc::clone(&shared.0),
