@@ -855,8 +855,7 @@ mod tests {
             String::new(),
         ];
         for pack in crate::rules::EMBEDDED_PACKS {
-            let parsed: crate::rules::schema::PackFile =
-                serde_json::from_str(pack.parsed.expect("bundled packs parse")).expect("JSON");
+            let parsed = pack.spec();
             for rule in parsed.rules {
                 let examples = rule.examples.unwrap_or_default();
                 texts.extend(examples.bad.into_iter().chain(examples.good));

@@ -44,6 +44,14 @@ pub struct EmbeddedPack {
     pub offsets: &'static [usize],
 }
 
+#[cfg(test)]
+impl EmbeddedPack {
+    /// The pack as `build.rs` parsed it, examples included (for tests).
+    pub fn spec(&self) -> PackFile {
+        serde_json::from_str(self.parsed.expect("bundled packs parse")).expect("JSON")
+    }
+}
+
 /// One row of the table `build.rs` writes: a bundled regex, its literal
 /// prefixes and its literal suffixes, each a range of `LITERAL_SPANS`, and
 /// its [`crate::prefix::traits`].
@@ -1375,8 +1383,7 @@ mod tests {
         // `nearby` lists of several regexes have their members' prefixes.
         let mut lists = std::collections::HashMap::new();
         for pack in EMBEDDED_PACKS {
-            let parsed: schema::PackFile =
-                serde_json::from_str(pack.parsed.expect("bundled packs parse")).expect("JSON");
+            let parsed = pack.spec();
             for rule in parsed.rules {
                 let when = rule.when.map(|w| w.nearby);
                 let unless = rule.unless.map(|u| u.nearby);
@@ -1414,8 +1421,7 @@ mod tests {
     fn inner_literals_occur_in_every_match() {
         let mut text = String::new();
         for pack in EMBEDDED_PACKS {
-            let parsed: schema::PackFile =
-                serde_json::from_str(pack.parsed.expect("bundled packs parse")).expect("JSON");
+            let parsed = pack.spec();
             for rule in parsed.rules {
                 let examples = rule.examples.unwrap_or_default();
                 for example in examples.bad.iter().chain(&examples.good) {
@@ -1467,8 +1473,7 @@ mod tests {
         let mut all = Vec::new();
         let mut own: std::collections::HashMap<String, Vec<String>> = Default::default();
         for pack in EMBEDDED_PACKS {
-            let parsed: schema::PackFile =
-                serde_json::from_str(pack.parsed.expect("bundled packs parse")).expect("JSON");
+            let parsed = pack.spec();
             for rule in parsed.rules {
                 let examples = rule.examples.unwrap_or_default();
                 let texts: Vec<String> = examples.bad.into_iter().chain(examples.good).collect();
@@ -1520,8 +1525,7 @@ mod tests {
     #[test]
     fn bundled_id_offsets_are_where_the_ids_are() {
         for pack in EMBEDDED_PACKS {
-            let parsed: schema::PackFile =
-                serde_json::from_str(pack.parsed.expect("bundled packs parse")).expect("JSON");
+            let parsed = pack.spec();
             assert_eq!(pack.offsets.len(), parsed.rules.len(), "{}", pack.path);
             let mut cursor = 0;
             for (rule, &at) in parsed.rules.iter().zip(pack.offsets) {
