@@ -487,6 +487,64 @@ mod tests {
         );
     }
 
+    /// The log as serde_json prints it whole: `$schema` and `version` first,
+    /// below them every object's keys in alphabetical order.
+    fn printed_whole(streamed: &str) -> String {
+        #[derive(serde::Serialize)]
+        struct Log<'a> {
+            #[serde(rename = "$schema")]
+            schema: &'a Value,
+            version: &'a Value,
+            runs: &'a Value,
+        }
+        let v: Value = serde_json::from_str(streamed).unwrap();
+        let log = Log {
+            schema: &v["$schema"],
+            version: &v["version"],
+            runs: &v["runs"],
+        };
+        serde_json::to_string_pretty(&log).unwrap() + "\n"
+    }
+
+    #[test]
+    fn streamed_log_has_the_bytes_serde_json_prints() {
+        let mut waived = diag("hype/best", "b.md", 2, "best \"ever\"");
+        waived.suppressed = Some(Box::new(Suppression {
+            justification: "Approved".into(),
+        }));
+        let mut labelled = diag("scarcity/while-supplies-last", "a.md", 1, "while\tsupplies");
+        labelled.labels.push(Label {
+            span: 50..55,
+            start: Position { line: 9, column: 1 },
+            end: Position { line: 9, column: 6 },
+            text: "line\nbreak".into(),
+        });
+        let findings = [
+            labelled,
+            diag("meta/x", "a.md", 3, "x"),
+            waived,
+            diag("r/y", "c.md", 1, "y"),
+        ];
+        let rules = [
+            rule_info("hype/best"),
+            rule_info("scarcity/while-supplies-last"),
+        ];
+        for (findings, rules) in [
+            (&findings[..], &rules[..]),
+            (&[][..], &rules[..]),
+            (&[][..], &[][..]),
+        ] {
+            let streamed = run(findings).rules(rules).render(render);
+            assert_eq!(streamed, printed_whole(&streamed));
+        }
+        // Rules only findings name join the driver in the order first seen.
+        let v = render_value(&findings, &rules);
+        let driver = &v["runs"][0]["tool"]["driver"]["rules"];
+        assert_eq!(driver[2]["id"], "meta/x");
+        assert_eq!(driver[3]["id"], "r/y");
+        assert_eq!(v["runs"][0]["results"][3]["ruleIndex"], 3);
+    }
+
     #[test]
     fn encodes_uris() {
         assert_eq!(encode_path("a/ü #?%.md"), "a/%C3%BC%20%23%3F%25.md");
