@@ -338,12 +338,87 @@ fn read_file(path: &Path, display: &str, max: u64) -> Loaded {
     }
 }
 
-/// Lints the options' paths (or stdin for `-`).
+/// One file's findings, handed on in report order.
+pub struct FileFindings {
+    /// The path as reports show it.
+    pub path: String,
+    /// Sorted by position; waived findings included (marked). Never empty.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file's text, when the caller asked for sources.
+    pub source: Option<String>,
+}
+
+/// What a run saw besides its findings.
+pub struct Summary {
+    pub files: usize,
+    /// Skipped or lossy inputs, sorted by path.
+    pub notes: Vec<Note>,
+    /// Inputs that could not be read at all (exit status 2).
+    pub unreadable: Vec<String>,
+    pub elapsed: Duration,
+}
+
+/// Lints the options' paths (or stdin for `-`) and collects every finding.
 pub fn check(
     session: &Session,
     options: &CheckOptions,
     keep_sources: bool,
 ) -> Result<Outcome, Error> {
+    let mut diagnostics = Vec::new();
+    let mut sources = BTreeMap::new();
+    let summary = check_each(session, options, keep_sources, &mut |file| {
+        if let Some(text) = file.source {
+            sources.insert(file.path, text);
+        }
+        diagnostics.extend(file.diagnostics);
+    })?;
+    Ok(Outcome {
+        diagnostics,
+        files: summary.files,
+        notes: summary.notes,
+        unreadable: summary.unreadable,
+        sources,
+        elapsed: summary.elapsed,
+    })
+}
+
+/// Where one input comes from.
+enum Input {
+    File(PathBuf),
+    Stdin(Box<StdinInput>),
+}
+
+/// Standard input, read before the workers start.
+struct StdinInput {
+    /// The name it is reported under.
+    display: String,
+    /// The name config globs and the file kind go by.
+    path: PathBuf,
+    kind: Kind,
+    /// Taken by the worker that lints it.
+    loaded: Mutex<Option<Loaded>>,
+}
+
+impl Input {
+    /// The path as reports show it.
+    fn display(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Input::File(path) => walk::display_path(path).into(),
+            Input::Stdin(stdin) => stdin.display.as_str().into(),
+        }
+    }
+}
+
+/// Lints the options' paths (or stdin for `-`), handing `each` the findings
+/// of every file that has any, in report order (by path), as soon as the
+/// files before it are done. A run then never holds more findings than a
+/// few files' worth, however large the tree: reports are written as it goes.
+pub fn check_each(
+    session: &Session,
+    options: &CheckOptions,
+    keep_sources: bool,
+    each: &mut dyn FnMut(FileFindings),
+) -> Result<Summary, Error> {
     let started = Instant::now();
     let paths = if options.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -354,44 +429,10 @@ pub fn check(
         paths.into_iter().partition(|p| p.as_os_str() == "-");
     let discovered = walk::discover(&fs_paths, &session.walk)?;
     let mut unreadable = discovered.unreadable;
-    let documents = discovered.files.len() + stdin_paths.len().min(1);
-    let engine = &session.linter.engine;
-    engine.plan(documents);
-    engine.lend_spare_core(documents == 1 && options.threads != 1 && crate::cores() > 1);
 
-    let diagnostics = Mutex::new(Vec::new());
-    let notes = Mutex::new(Vec::new());
-    let sources = Mutex::new(BTreeMap::new());
-    let failed = Mutex::new(Vec::new());
-    let record = |display: &str, text: String, note: Option<Note>, mut found: Vec<Diagnostic>| {
-        if let Some(note) = note {
-            notes
-                .lock()
-                .expect("no thread panics while holding it")
-                .push(note);
-        }
-        if !found.is_empty() {
-            if keep_sources {
-                sources
-                    .lock()
-                    .expect("no thread panics while holding it")
-                    .insert(display.to_string(), text);
-            }
-            let mut all = diagnostics
-                .lock()
-                .expect("no thread panics while holding it");
-            // Append the smaller list to the larger: a file with a million
-            // findings is then moved in, not copied. Each file's findings stay
-            // together and in order, and are sorted at the end anyway.
-            if all.len() < found.len() {
-                std::mem::swap(&mut *all, &mut found);
-            }
-            all.extend(found);
-        }
-    };
-
-    let mut files = 0;
-    if !stdin_paths.is_empty() {
+    let stdin = if stdin_paths.is_empty() {
+        None
+    } else {
         let display = options
             .stdin_filename
             .clone()
@@ -406,76 +447,157 @@ pub fn check(
         } else {
             Kind::Markdown
         };
-        files += 1;
-        match decode(&display, bytes, session.max_file_size) {
-            Loaded::Text(text, note) => {
-                let found =
-                    session
-                        .linter
-                        .lint(&path, &display, &text, kind, &mut ProseBuilder::new());
-                record(&display, text, note, found);
-            }
-            Loaded::Skipped(note) => notes.lock().expect("not poisoned").push(note),
-            Loaded::Failed(msg) => unreadable.push(msg),
-        }
+        let loaded = Mutex::new(Some(decode(&display, bytes, session.max_file_size)));
+        Some(StdinInput {
+            display,
+            path,
+            kind,
+            loaded,
+        })
+    };
+
+    // Reports list findings by path: linting in that order lets each file's
+    // findings go out as soon as the files before it are done. The walk
+    // sorts paths by their bytes, which is the order of their shown forms
+    // unless showing a path changes it (a backslash, bytes that are not UTF-8).
+    let mut inputs: Vec<Input> = discovered.files.into_iter().map(Input::File).collect();
+    let shown_as_is = |i: &Input| match i {
+        Input::File(path) => path.to_str().is_some_and(|p| !p.contains('\\')),
+        Input::Stdin(_) => true,
+    };
+    if !inputs.iter().all(shown_as_is) {
+        inputs.sort_by_cached_key(|i| i.display().into_owned());
+    }
+    if let Some(stdin) = stdin {
+        let at = inputs.partition_point(|i| *i.display() < *stdin.display);
+        inputs.insert(at, Input::Stdin(Box::new(stdin)));
     }
 
-    let inputs = &discovered.files;
-    files += inputs.len();
+    let files = inputs.len();
+    let engine = &session.linter.engine;
+    engine.plan(files);
+    engine.lend_spare_core(files == 1 && options.threads != 1 && crate::cores() > 1);
+
+    let notes = Mutex::new(Vec::new());
+    let failed = Mutex::new(Vec::new());
     let progress = options.progress.as_deref();
     if let Some(p) = progress {
-        p.total.store(inputs.len(), Ordering::Relaxed);
+        p.total.store(files, Ordering::Relaxed);
     }
     let threads = match options.threads {
         0 => crate::cores(),
         n => n,
     }
-    .min(inputs.len().max(1));
+    .min(files.max(1));
     let next = AtomicUsize::new(0);
-    let worker = || {
+    let note = |n: Note| {
+        notes
+            .lock()
+            .expect("no thread panics while holding it")
+            .push(n)
+    };
+    // Lints the next inputs until none are left, handing each result (the
+    // input's index and its findings, if any) to `deliver`.
+    let worker = |deliver: &mut dyn FnMut(usize, Option<FileFindings>)| {
         let mut builder = ProseBuilder::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(path) = inputs.get(i) else { break };
-            let display = walk::display_path(path);
-            match read_file(path, &display, session.max_file_size) {
-                Loaded::Text(text, note) => {
-                    let found =
-                        session
-                            .linter
-                            .lint(path, &display, &text, Kind::of(path), &mut builder);
-                    record(&display, text, note, found);
+            let Some(input) = inputs.get(i) else {
+                break;
+            };
+            let display = input.display();
+            let (path, kind, loaded) = match input {
+                Input::File(path) => (
+                    path.as_path(),
+                    Kind::of(path),
+                    read_file(path, &display, session.max_file_size),
+                ),
+                Input::Stdin(stdin) => (
+                    stdin.path.as_path(),
+                    stdin.kind,
+                    stdin
+                        .loaded
+                        .lock()
+                        .expect("no thread panics while holding it")
+                        .take()
+                        .expect("one worker takes each input"),
+                ),
+            };
+            let mut result = None;
+            match loaded {
+                Loaded::Text(text, lossy) => {
+                    if let Some(n) = lossy {
+                        note(n);
+                    }
+                    let mut found = session
+                        .linter
+                        .lint(path, &display, &text, kind, &mut builder);
+                    if !found.is_empty() {
+                        diagnostic::sort(&mut found);
+                        result = Some(FileFindings {
+                            path: display.into_owned(),
+                            diagnostics: found,
+                            source: keep_sources.then_some(text),
+                        });
+                    }
                 }
-                Loaded::Skipped(note) => notes.lock().expect("not poisoned").push(note),
-                Loaded::Failed(msg) => failed.lock().expect("not poisoned").push(msg),
+                Loaded::Skipped(n) => note(n),
+                Loaded::Failed(msg) => failed
+                    .lock()
+                    .expect("no thread panics while holding it")
+                    .push(msg),
             }
+            deliver(i, result);
             if let Some(p) = progress {
                 p.done.fetch_add(1, Ordering::Relaxed);
             }
         }
     };
     if threads <= 1 {
-        worker();
+        // One worker takes the inputs in order: hand each result on at once.
+        worker(&mut |_, found| {
+            if let Some(found) = found {
+                each(found);
+            }
+        });
     } else {
+        // Workers finish out of order; this thread puts their results back
+        // in order and hands each on once every input before it is done.
+        let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::scope(|scope| {
             for _ in 0..threads {
-                scope.spawn(worker);
+                let sender = sender.clone();
+                let worker = &worker;
+                scope.spawn(move || {
+                    worker(&mut |i, found| {
+                        // The receiver outlives the workers; a send cannot fail.
+                        let _ = sender.send((i, found));
+                    })
+                });
+            }
+            drop(sender);
+            let mut waiting = BTreeMap::new();
+            let mut due = 0;
+            for (i, found) in receiver {
+                waiting.insert(i, found);
+                while let Some(found) = waiting.remove(&due) {
+                    due += 1;
+                    if let Some(found) = found {
+                        each(found);
+                    }
+                }
             }
         });
     }
 
-    let mut diagnostics = diagnostics.into_inner().expect("workers have finished");
-    diagnostic::sort(&mut diagnostics);
     let mut notes = notes.into_inner().expect("workers have finished");
     notes.sort();
     unreadable.extend(failed.into_inner().expect("workers have finished"));
     unreadable.sort();
-    Ok(Outcome {
-        diagnostics,
+    Ok(Summary {
         files,
         notes,
         unreadable,
-        sources: sources.into_inner().expect("workers have finished"),
         elapsed: started.elapsed(),
     })
 }

@@ -300,59 +300,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
         None => None,
     };
     let progress = ProgressLine::start(&mut options, args.quiet);
-    let outcome = app::check(&session, &options, args.format.needs_sources());
-    progress.finish();
-    let mut kept = std::mem::ManuallyDrop::new(outcome?);
-    let outcome = &mut *kept;
-
-    let mut baselined = 0;
-    if let (Some(mut baseline), Some(path)) = (baseline, &args.baseline) {
-        let mut keys = PathKeys::new(folder_of(path));
-        if args.prune_baseline {
-            let current = baseline::count(&outcome.diagnostics, &mut keys);
-            let checked = checked_keys(&session, &options, &mut keys)?;
-            let active: BTreeSet<String> = session
-                .linter
-                .engine
-                .rules()
-                .iter()
-                .map(|r| r.id.clone())
-                .collect();
-            let lowered = baseline.prune(&current, &checked, &active, keys.base());
-            write_atomically(path, baseline.to_json().as_bytes())?;
-            if !args.quiet {
-                say!(
-                    "claimlint: pruned {}: {lowered} count{} lowered",
-                    path.display(),
-                    if lowered == 1 { "" } else { "s" }
-                );
-            }
-        }
-        baselined = baseline.filter(&mut outcome.diagnostics, &mut keys);
-    }
-    let mut outside_diff = 0;
-    if let Some(changed) = changed.as_mut() {
-        let before = outcome.diagnostics.len();
-        outcome.diagnostics.retain(|d| changed.keeps(d));
-        outside_diff = before - outcome.diagnostics.len();
-    }
-    if baselined + outside_diff > 0 {
-        let left: BTreeSet<&str> = outcome
-            .diagnostics
-            .iter()
-            .map(|d| d.path.as_str())
-            .collect();
-        outcome.sources.retain(|p, _| left.contains(p.as_str()));
-    }
-
     let rules = app::rule_infos(session.linter.engine.rules());
-    let input = ReportInput {
-        diagnostics: &outcome.diagnostics,
-        files: outcome.files,
-        rules: &rules,
-        sources: &outcome.sources,
-        elapsed: outcome.elapsed,
-    };
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -362,67 +310,251 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    // The report is written as it is rendered, never held whole in memory.
-    let render = |out: &mut dyn Write| -> std::io::Result<()> {
-        if args.statistics && args.format == Format::Human {
-            // Like ruff: the table takes the place of the list of findings.
-            out.write_all(statistics(&outcome.diagnostics, &rules).as_bytes())
-        } else {
-            report::render(args.format, &input, RenderOptions { color }, out)
-        }
+    let render_options = RenderOptions { color };
+    // The report is written while the run goes on, each file's findings once
+    // the files before it are done, so memory stays flat however many files
+    // there are; unless the format needs the whole run first, the statistics
+    // table takes the place of the findings, or the progress line shares the
+    // terminal with the report.
+    let shares_terminal =
+        options.progress.is_some() && args.output.is_none() && std::io::stdout().is_terminal();
+    let mut stream = if args.statistics || shares_terminal {
+        None
+    } else {
+        report::stream(args.format, &rules, render_options)
     };
-    match &args.output {
-        Some(path) => write_atomically_with(path, Durability::Report, &render)?,
-        None => {
-            let mut out = Tracked::new(std::io::BufWriter::new(std::io::stdout().lock()));
-            match render(&mut out).and_then(|()| out.flush()) {
-                // A closed pipe (`| head`) is not an error worth a message.
-                Err(_) if out.failed => {}
-                Err(e) => return Err(Error::io("<report>", e)),
-                Ok(()) => {}
+    let mut target = match &args.output {
+        Some(path) => Target::File(AtomicFile::create(path)?),
+        None => Target::Stdout(Tracked::new(std::io::BufWriter::new(
+            std::io::stdout().lock(),
+        ))),
+    };
+    let mut kept = Kept::default();
+    let mut filters = Filters {
+        baseline: baseline.map(|b| {
+            let path = args.baseline.as_deref().expect("read from this path");
+            (b, PathKeys::new(folder_of(path)))
+        }),
+        current: args.prune_baseline.then(baseline::Counts::new),
+        changed: changed.take(),
+        fail_on: session.fail_on,
+        baselined: 0,
+        outside_diff: 0,
+        totals: Totals::default(),
+        fails: false,
+    };
+    let mut failure = None;
+    let summary = app::check_each(
+        &session,
+        &options,
+        args.format.needs_sources(),
+        &mut |mut file| {
+            filters.apply(&mut file.diagnostics);
+            if file.diagnostics.is_empty() {
+                return;
+            }
+            match &mut stream {
+                Some(stream) if failure.is_none() => {
+                    let source = file.source.as_deref();
+                    if let Err(e) = stream.file(target.writer(), &file.diagnostics, source) {
+                        failure = Some(e);
+                    }
+                }
+                Some(_) => {}
+                None => kept.add(file),
+            }
+        },
+    );
+    progress.finish();
+    let summary = summary?;
+
+    if let (Some((baseline, keys)), Some(current), Some(path)) =
+        (&mut filters.baseline, &filters.current, &args.baseline)
+    {
+        let checked = checked_keys(&session, &options, keys)?;
+        let active: BTreeSet<String> = session
+            .linter
+            .engine
+            .rules()
+            .iter()
+            .map(|r| r.id.clone())
+            .collect();
+        let lowered = baseline.prune(current, &checked, &active, keys.base());
+        write_atomically(path, baseline.to_json().as_bytes())?;
+        if !args.quiet {
+            say!(
+                "claimlint: pruned {}: {lowered} count{} lowered",
+                path.display(),
+                if lowered == 1 { "" } else { "s" }
+            );
+        }
+    }
+
+    let written = match (&mut stream, failure) {
+        (_, Some(e)) => Err(e),
+        (Some(stream), None) => stream.finish(target.writer(), summary.files),
+        (None, None) => {
+            let input = ReportInput {
+                diagnostics: &kept.diagnostics,
+                files: summary.files,
+                rules: &rules,
+                sources: &kept.sources,
+                elapsed: summary.elapsed,
+            };
+            if args.statistics && args.format == Format::Human {
+                // Like ruff: the table takes the place of the list of findings.
+                let table = statistics(&kept.diagnostics, &rules);
+                target.writer().write_all(table.as_bytes())
+            } else {
+                report::render(args.format, &input, render_options, target.writer())
             }
         }
+    };
+    match target {
+        Target::File(file) => match written {
+            Ok(()) => file.commit(Durability::Report)?,
+            Err(e) => return Err(file.error(e)),
+        },
+        Target::Stdout(mut out) => match written.and_then(|()| out.flush()) {
+            // A closed pipe (`| head`) is not an error worth a message.
+            Err(_) if out.failed => {}
+            Err(e) => return Err(Error::io("<report>", e)),
+            Ok(()) => {}
+        },
     }
     if !args.quiet {
         if args.statistics && args.format != Format::Human {
             // Machine formats stay untouched; the table is for the log.
-            eprint!("{}", statistics(&outcome.diagnostics, &rules));
+            eprint!("{}", statistics(&kept.diagnostics, &rules));
         }
-        for note in &outcome.notes {
+        for note in &summary.notes {
             say!("claimlint: note: {}: {}", note.path, note.message);
         }
-        let (errors, warnings, infos) = input.totals();
-        let suppressed = outcome.diagnostics.len() - errors - warnings - infos;
-        let mut summary = format!(
+        let t = &filters.totals;
+        let mut line = format!(
             "Checked {} in {} ms: {}, {}, {}",
-            plural(outcome.files, "file"),
-            outcome.elapsed.as_millis(),
-            plural(errors, "error"),
-            plural(warnings, "warning"),
-            plural(infos, "info"),
+            plural(summary.files, "file"),
+            summary.elapsed.as_millis(),
+            plural(t.errors, "error"),
+            plural(t.warnings, "warning"),
+            plural(t.infos, "info"),
         );
-        if suppressed > 0 {
-            summary.push_str(&format!(", {suppressed} suppressed"));
+        if t.suppressed > 0 {
+            line.push_str(&format!(", {} suppressed", t.suppressed));
         }
-        if baselined > 0 {
-            summary.push_str(&format!(", {baselined} in the baseline"));
+        if filters.baselined > 0 {
+            line.push_str(&format!(", {} in the baseline", filters.baselined));
         }
-        if outside_diff > 0 {
-            summary.push_str(&format!(", {outside_diff} on unchanged lines"));
+        if filters.outside_diff > 0 {
+            line.push_str(&format!(", {} on unchanged lines", filters.outside_diff));
         }
-        say!("{summary}");
+        say!("{line}");
     }
-    for problem in &outcome.unreadable {
+    // The process ends after this run: freeing the findings piece by piece
+    // would only cost time.
+    std::mem::forget(kept);
+    for problem in &summary.unreadable {
         say!("claimlint: error: could not read {problem}");
     }
-    if !outcome.unreadable.is_empty() {
+    if !summary.unreadable.is_empty() {
         return Ok(ExitCode::from(2));
     }
-    Ok(if outcome.fails(session.fail_on) {
+    Ok(if filters.fails {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where the report goes.
+enum Target {
+    File(AtomicFile),
+    Stdout(Tracked<std::io::BufWriter<std::io::StdoutLock<'static>>>),
+}
+
+impl Target {
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Target::File(file) => &mut file.out,
+            Target::Stdout(out) => out,
+        }
+    }
+}
+
+/// The findings of a run whose report needs all of them at once.
+#[derive(Default)]
+struct Kept {
+    diagnostics: Vec<Diagnostic>,
+    sources: BTreeMap<String, String>,
+}
+
+impl Kept {
+    fn add(&mut self, file: app::FileFindings) {
+        if let Some(text) = file.source {
+            self.sources.insert(file.path, text);
+        }
+        self.diagnostics.extend(file.diagnostics);
+    }
+}
+
+/// What happens to each file's findings before the report: the baseline
+/// and the diff drop some, and the rest are counted for the summary line
+/// and the exit status.
+struct Filters {
+    baseline: Option<(Baseline, PathKeys)>,
+    /// The run's counts before the baseline drops any, for `--prune-baseline`.
+    current: Option<baseline::Counts>,
+    changed: Option<ChangedLines>,
+    fail_on: FailOn,
+    baselined: usize,
+    outside_diff: usize,
+    totals: Totals,
+    /// Whether an active finding is at or above the fail-on level.
+    fails: bool,
+}
+
+/// Findings that reach the report, by severity, and the waived ones.
+#[derive(Default)]
+struct Totals {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    suppressed: usize,
+}
+
+impl Filters {
+    /// Filters one file's findings (all of one path) and counts the rest.
+    fn apply(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        if let Some((baseline, keys)) = &mut self.baseline {
+            if let Some(current) = &mut self.current {
+                for (key, rules) in baseline::count(diagnostics, keys) {
+                    let counts = current.entry(key).or_default();
+                    for (rule, n) in rules {
+                        *counts.entry(rule).or_default() += n;
+                    }
+                }
+            }
+            self.baselined += baseline.filter(diagnostics, keys);
+        }
+        if let Some(changed) = &mut self.changed {
+            let before = diagnostics.len();
+            diagnostics.retain(|d| changed.keeps(d));
+            self.outside_diff += before - diagnostics.len();
+        }
+        for d in diagnostics.iter() {
+            let t = &mut self.totals;
+            if d.suppressed.is_some() {
+                t.suppressed += 1;
+                continue;
+            }
+            match d.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Info => t.infos += 1,
+            }
+            self.fails |= self.fail_on.fails(d.severity);
+        }
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -700,77 +832,103 @@ enum Durability {
     Report,
 }
 
-/// Writes `path` through a temporary file beside it, renamed into place only
-/// once `write` has written everything: a failed run never leaves half a file.
+/// A file written whole or not at all: into a temporary file beside it,
+/// renamed into place by [`AtomicFile::commit`], removed if dropped before.
+/// A reader never sees half a report, and a failed run leaves nothing behind.
 ///
 /// A path that is a device or a pipe (`/dev/stdout`, a FIFO) is written in
 /// place: renaming over it would replace the device with a plain file. A
 /// symlink is followed, so the link stays and its target gets the report.
-/// Writes the report into `file` through a buffer and hands the file back.
-/// A failed write names `path`; a report that failed to render names itself.
-fn write_report(
-    file: std::fs::File,
-    path: &Path,
-    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<std::fs::File, Error> {
-    let mut out = Tracked::new(std::io::BufWriter::new(file));
-    match write(&mut out).and_then(|()| out.flush()) {
-        Err(e) if out.failed => Err(Error::io(path, e)),
-        Err(e) => Err(Error::io("<report>", e)),
-        Ok(()) => out
-            .inner
-            .into_inner()
-            .map_err(|e| Error::io(path, e.into_error())),
+struct AtomicFile {
+    /// The file named (or a symlink's target).
+    path: PathBuf,
+    /// The temporary file, until it is renamed; `None` when written in place.
+    tmp: Option<PathBuf>,
+    out: Tracked<std::io::BufWriter<std::fs::File>>,
+}
+
+impl AtomicFile {
+    fn create(path: &Path) -> Result<AtomicFile, Error> {
+        let open = |file| Tracked::new(std::io::BufWriter::new(file));
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+            && !meta.is_dir()
+        {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            return Ok(AtomicFile {
+                path: path.to_path_buf(),
+                tmp: None,
+                out: open(file),
+            });
+        }
+        let path = match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?
+            }
+            _ => path.to_path_buf(),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = folder_of(&path).join(format!(".{name}.claimlint-{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&path, e))?;
+        Ok(AtomicFile {
+            path,
+            tmp: Some(tmp),
+            out: open(file),
+        })
+    }
+
+    /// The error of a failed write: a failure to write names the file; a
+    /// report that failed to render names itself.
+    fn error(&self, e: std::io::Error) -> Error {
+        if self.out.failed {
+            Error::io(&self.path, e)
+        } else {
+            Error::io("<report>", e)
+        }
+    }
+
+    /// Flushes the file (to disk too, if `durability` says so) and renames
+    /// it into place.
+    fn commit(mut self, durability: Durability) -> Result<(), Error> {
+        self.out.flush().map_err(|e| self.error(e))?;
+        if let Durability::Synced = durability {
+            self.out
+                .inner
+                .get_ref()
+                .sync_all()
+                .map_err(|e| Error::io(&self.path, e))?;
+        }
+        if let Some(tmp) = &self.tmp {
+            std::fs::rename(tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
+            self.tmp = None;
+        }
+        Ok(())
     }
 }
 
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(tmp) = &self.tmp {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Writes `path` whole or not at all (see [`AtomicFile`]).
 fn write_atomically_with(
     path: &Path,
     durability: Durability,
     write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
-    if let Ok(meta) = std::fs::metadata(path)
-        && !meta.is_file()
-        && !meta.is_dir()
-    {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| Error::io(path, e))?;
-        return write_report(file, path, write).map(drop);
-    }
-    let resolved;
-    let path = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            resolved = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
-            resolved.as_path()
-        }
-        _ => path,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.claimlint-{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .map_err(|e| Error::io(path, e))
-        .and_then(|file| write_report(file, path, write))
-        .and_then(|file| {
-            match durability {
-                Durability::Synced => file.sync_all(),
-                Durability::Report => Ok(()),
-            }
-            .and_then(|()| std::fs::rename(&tmp, path))
-            .map_err(|e| Error::io(path, e))
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut file = AtomicFile::create(path)?;
+    write(&mut file.out).map_err(|e| file.error(e))?;
+    file.commit(durability)
 }
 
 fn run_rules(args: &RuleArgs, format: ListFormat) -> Result<ExitCode, Error> {

@@ -1091,6 +1091,60 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
     }
 }
 
+/// Reports are written file by file as the run goes: with two workers the
+/// files finish out of order (a long page first, short ones after it), and
+/// the findings must still come out by path, exactly as one worker writes
+/// them, standard input taking its place among the files by its name.
+#[test]
+fn streamed_reports_keep_path_order_when_files_finish_out_of_order() {
+    let dir = TempDir::new().unwrap();
+    let claim = "Hurry, limited time only! The best price ever, 50% off while stocks last.\n\n";
+    write(dir.path(), "copy/a-long.md", claim.repeat(400));
+    for i in 0..40 {
+        write(dir.path(), &format!("copy/p{i:02}.md"), claim);
+    }
+    // Shown as `copy/m/x.md` on Unix, where a backslash is part of the name:
+    // it sorts before `copy/m0.md` though its bytes sort after.
+    if cfg!(unix) {
+        write(dir.path(), "copy/m\\x.md", claim);
+        write(dir.path(), "copy/m0.md", claim);
+    }
+    let run = |format: &str, threads: &str| {
+        let out = check(dir.path())
+            .args(["--isolated", "--format", format, "--threads", threads])
+            .args(["--stdin-filename", "copy/p10b.md", "copy", "-"])
+            .write_stdin(claim)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        out.stdout
+    };
+    for format in ["json", "sarif", "concise", "github", "human"] {
+        let one = run(format, "1");
+        assert!(one == run(format, "2"), "{format} differs with two workers");
+    }
+    let concise = String::from_utf8(run("concise", "2")).unwrap();
+    let paths: Vec<&str> = concise
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    let mut shown = paths.clone();
+    shown.dedup();
+    assert_eq!(
+        shown.len(),
+        42 + if cfg!(unix) { 2 } else { 0 },
+        "{shown:?}"
+    );
+    assert!(shown.contains(&"copy/p10b.md"), "{shown:?}");
+    if cfg!(unix) {
+        let at = |p: &str| shown.iter().position(|s| *s == p).unwrap();
+        assert!(at("copy/m/x.md") < at("copy/m0.md"), "{shown:?}");
+    }
+}
+
 /// Copy pasted from a word processor or a social post spells words with
 /// no-break spaces, soft hyphens, non-breaking hyphens and styled letters;
 /// the rules read them as the plain characters, in every input kind, and the

@@ -4,21 +4,40 @@
 use std::io::{self, Write};
 
 use super::ReportInput;
+use crate::diagnostic::Diagnostic;
 
 pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for d in input.active() {
-        writeln!(
-            out,
-            "{}:{}:{}: {} {} {}",
-            d.path,
-            d.start.line,
-            d.start.column,
-            d.severity,
-            d.rule,
-            one_line(&d.message)
-        )?;
+    super::drive(&mut Stream, input, out)
+}
+
+/// One line per active finding, written as each file comes in.
+pub struct Stream;
+
+impl super::Stream for Stream {
+    fn file(
+        &mut self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        _source: Option<&str>,
+    ) -> io::Result<()> {
+        for d in diagnostics.iter().filter(|d| d.suppressed.is_none()) {
+            writeln!(
+                out,
+                "{}:{}:{}: {} {} {}",
+                d.path,
+                d.start.line,
+                d.start.column,
+                d.severity,
+                d.rule,
+                one_line(&d.message)
+            )?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    fn finish(&mut self, _out: &mut dyn Write, _files: usize) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A line-oriented format cannot let a message break the line.

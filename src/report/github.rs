@@ -12,10 +12,28 @@ use super::ReportInput;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for d in input.active() {
-        writeln!(out, "{}", command(d))?;
+    super::drive(&mut Stream, input, out)
+}
+
+/// One command per active finding, written as each file comes in.
+pub struct Stream;
+
+impl super::Stream for Stream {
+    fn file(
+        &mut self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        _source: Option<&str>,
+    ) -> io::Result<()> {
+        for d in diagnostics.iter().filter(|d| d.suppressed.is_none()) {
+            writeln!(out, "{}", command(d))?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    fn finish(&mut self, _out: &mut dyn Write, _files: usize) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 fn command(d: &Diagnostic) -> String {

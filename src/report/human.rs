@@ -156,45 +156,67 @@ pub fn render(
     options: RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
-    let mut current: Option<(&str, Excerpt<'_>)> = None;
-    for d in input.active() {
-        if current.as_ref().is_none_or(|(p, _)| *p != d.path.as_str()) {
-            let text = input
-                .sources
-                .get(d.path.as_str())
-                .map_or("", String::as_str);
-            let excerpt = Excerpt {
-                name: &d.path,
-                text,
-                index: LineIndex::new(text),
-            };
-            current = Some((&d.path, excerpt));
-        }
-        let (_, source) = current.as_ref().expect("set just above");
-        let mut help = d.help.to_string();
-        if !d.references.is_empty() {
-            help.push_str("\nsee: ");
-            help.push_str(&d.references.join("; "));
-        }
-        let shown = Shown {
-            diagnostic: d,
-            source,
-            help,
+    super::drive(&mut Stream::new(options), input, out)
+}
+
+/// The findings of each file drawn as it comes in.
+pub struct Stream {
+    handler: GraphicalReportHandler,
+}
+
+impl Stream {
+    pub fn new(options: RenderOptions) -> Stream {
+        let theme = if options.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
         };
-        let mut text = String::new();
-        handler
-            .render_report(&mut text, &shown)
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        out.write_all(text.as_bytes())?;
-        writeln!(out)?;
+        Stream {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_links(false),
+        }
     }
-    Ok(())
+}
+
+impl super::Stream for Stream {
+    fn file(
+        &mut self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        source: Option<&str>,
+    ) -> io::Result<()> {
+        let Some(first) = diagnostics.iter().find(|d| d.suppressed.is_none()) else {
+            return Ok(());
+        };
+        let text = source.unwrap_or("");
+        let excerpt = Excerpt {
+            name: &first.path,
+            text,
+            index: LineIndex::new(text),
+        };
+        for d in diagnostics.iter().filter(|d| d.suppressed.is_none()) {
+            let mut help = d.help.to_string();
+            if !d.references.is_empty() {
+                help.push_str("\nsee: ");
+                help.push_str(&d.references.join("; "));
+            }
+            let shown = Shown {
+                diagnostic: d,
+                source: &excerpt,
+                help,
+            };
+            let mut text = String::new();
+            self.handler
+                .render_report(&mut text, &shown)
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            out.write_all(text.as_bytes())?;
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _out: &mut dyn Write, _files: usize) -> io::Result<()> {
+        Ok(())
+    }
 }

@@ -3,50 +3,130 @@
 //! Waived findings are listed apart under `suppressed` (with their
 //! justification) so scripts counting `diagnostics` see only what counts.
 //!
-//! The report is written straight from the diagnostics to the writer, one
-//! finding at a time, so its size in memory does not grow with the number of
-//! findings. Keys are printed in alphabetical order, as the report has always
-//! printed them.
+//! The report is written as the run goes, each file's findings once the
+//! files before it are done, so its size in memory does not grow with the
+//! number of findings. Keys are printed in alphabetical order, as the report
+//! has always printed them.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::ReportInput;
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 
-/// Writes the report. The layout is serde_json's pretty printing (two-space
-/// indents, `": "`, `[]` and `{}` when empty), with keys in alphabetical
-/// order, as the report has always printed it; a test holds it to the bytes
-/// serde_json writes for the same report. It is written by hand because
-/// serde's generic path cost about 17,000 instructions a finding, on the
-/// single thread that writes the report after the workers finish.
+/// Writes the report of a whole run.
 pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let (errors, warnings, infos) = input.totals();
-    let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in input.active() {
-        *by_category.entry(d.category.as_str()).or_default() += 1;
-        *by_rule.entry(&d.rule).or_default() += 1;
+    super::drive(&mut Stream::default(), input, out)
+}
+
+/// Bytes gathered before they are passed on to the writer.
+const CHUNK: usize = 64 * 1024;
+
+/// The report written file by file. The layout is serde_json's pretty
+/// printing (two-space indents, `": "`, `[]` and `{}` when empty), with keys
+/// in alphabetical order, as the report has always printed it; a test holds
+/// it to the bytes serde_json writes for the same report. It is written by
+/// hand because serde's generic path cost about 17,000 instructions a
+/// finding, on the one thread that writes the report.
+///
+/// The active findings go out as each file comes in; only the counts and
+/// the waived findings (listed after them, and few) wait for the end.
+#[derive(Default)]
+pub struct Stream {
+    /// Written to the writer in large pieces: through `dyn Write` each token
+    /// would be an indirect call (once half the cost of the report).
+    buf: Vec<u8>,
+    /// Whether the active list has begun (its `[` is written).
+    listing: bool,
+    totals: Totals,
+    by_category: BTreeMap<&'static str, usize>,
+    by_rule: BTreeMap<String, usize>,
+    waived: Vec<Diagnostic>,
+}
+
+/// Active findings by severity.
+#[derive(Default)]
+struct Totals {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+impl super::Stream for Stream {
+    fn file(
+        &mut self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        _source: Option<&str>,
+    ) -> io::Result<()> {
+        for d in diagnostics {
+            if d.suppressed.is_some() {
+                self.waived.push(d.clone());
+                continue;
+            }
+            match d.severity {
+                Severity::Error => self.totals.errors += 1,
+                Severity::Warning => self.totals.warnings += 1,
+                Severity::Info => self.totals.infos += 1,
+            }
+            *self.by_category.entry(d.category.as_str()).or_default() += 1;
+            match self.by_rule.get_mut(d.rule.as_str()) {
+                Some(n) => *n += 1,
+                None => {
+                    self.by_rule.insert(d.rule.to_string(), 1);
+                }
+            }
+            let w = &mut self.buf;
+            w.extend_from_slice(if self.listing {
+                b",\n    {"
+            } else {
+                b"{\n  \"diagnostics\": [\n    {"
+            });
+            self.listing = true;
+            entry(w, d)?;
+            w.extend_from_slice(b"\n    }");
+        }
+        if self.buf.len() >= CHUNK {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
     }
-    let suppressed = input.diagnostics.len() - errors - warnings - infos;
-    let mut w = io::BufWriter::with_capacity(64 * 1024, out);
-    w.write_all(b"{\n  \"diagnostics\": ")?;
-    entries(&mut w, input.diagnostics, false)?;
-    write!(
-        w,
-        ",\n  \"files\": {},\n  \"summary\": {{\n    \"by_category\": ",
-        input.files
-    )?;
-    counts(&mut w, &by_category)?;
-    w.write_all(b",\n    \"by_rule\": ")?;
-    counts(&mut w, &by_rule)?;
-    write!(
-        w,
-        ",\n    \"errors\": {errors},\n    \"infos\": {infos},\n    \"suppressed\": {suppressed},\n    \"warnings\": {warnings}\n  }},\n  \"suppressed\": "
-    )?;
-    entries(&mut w, input.diagnostics, true)?;
-    w.write_all(b",\n  \"version\": 1\n}\n")?;
-    w.flush()
+
+    fn finish(&mut self, out: &mut dyn Write, files: usize) -> io::Result<()> {
+        let w = &mut self.buf;
+        w.extend_from_slice(if self.listing {
+            b"\n  ]"
+        } else {
+            b"{\n  \"diagnostics\": []"
+        });
+        let Totals {
+            errors,
+            warnings,
+            infos,
+        } = self.totals;
+        write!(
+            w,
+            ",\n  \"files\": {files},\n  \"summary\": {{\n    \"by_category\": "
+        )?;
+        counts(w, self.by_category.iter().map(|(k, n)| (*k, *n)))?;
+        w.extend_from_slice(b",\n    \"by_rule\": ");
+        counts(w, self.by_rule.iter().map(|(k, n)| (k.as_str(), *n)))?;
+        write!(
+            w,
+            ",\n    \"errors\": {errors},\n    \"infos\": {infos},\n    \"suppressed\": {},\n    \"warnings\": {warnings}\n  }},\n  \"suppressed\": ",
+            self.waived.len()
+        )?;
+        sequence(w, *b"[]", b"\n    ", b"\n  ", &self.waived, |w, d| {
+            w.write_all(b"{")?;
+            entry(w, d)?;
+            w.write_all(b"\n    }")
+        })?;
+        w.extend_from_slice(b",\n  \"version\": 1\n}\n");
+        out.write_all(w)?;
+        w.clear();
+        Ok(())
+    }
 }
 
 /// A JSON array or object as serde_json pretty-prints it: `[]` or `{}` when
@@ -77,18 +157,6 @@ fn sequence<W: Write, T>(
     }
     w.write_all(depth)?;
     w.write_all(&brackets[1..])
-}
-
-/// The active findings (`waived: false`) or the waived ones, at depth 1.
-fn entries(w: &mut impl Write, diagnostics: &[Diagnostic], waived: bool) -> io::Result<()> {
-    let list = diagnostics
-        .iter()
-        .filter(|d| d.suppressed.is_some() == waived);
-    sequence(w, *b"[]", b"\n    ", b"\n  ", list, |w, d| {
-        w.write_all(b"{")?;
-        entry(w, d)?;
-        w.write_all(b"\n    }")
-    })
 }
 
 /// One finding's keys, at depth 3.
@@ -166,7 +234,10 @@ fn labels(w: &mut impl Write, labels: &[Label]) -> io::Result<()> {
 }
 
 /// A count per name, at depth 2 (names in order, as a `BTreeMap` keeps them).
-fn counts(w: &mut impl Write, counts: &BTreeMap<&str, usize>) -> io::Result<()> {
+fn counts<'a>(
+    w: &mut impl Write,
+    counts: impl IntoIterator<Item = (&'a str, usize)>,
+) -> io::Result<()> {
     sequence(w, *b"{}", b"\n      ", b"\n    ", counts, |w, (name, n)| {
         string(w, name)?;
         write!(w, ": {n}")

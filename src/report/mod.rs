@@ -91,19 +91,6 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
-/// Writes `value` as indented JSON and a newline (the JSON and SARIF reports).
-///
-/// serde_json writes token by token; through `dyn Write` each token was an
-/// indirect call into the writer that tracks failures (half the cost of the
-/// JSON report). A local buffer takes the tokens inline and passes on large
-/// chunks; write failures still reach the tracking writer.
-fn write_pretty_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    let mut buffered = io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut buffered, value)?;
-    buffered.write_all(b"\n")?;
-    buffered.flush()
-}
-
 /// Writes the report in `format` to `out`.
 pub fn render(
     format: Format,
@@ -111,13 +98,55 @@ pub fn render(
     options: RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::Human => human::render(input, options, out),
-        Format::Json => json::render(input, out),
-        Format::Sarif => sarif::render(input, out),
-        Format::Github => github::render(input, out),
-        Format::Html => html::render(input, out),
-        Format::Markdown => markdown::render(input, out),
-        Format::Concise => concise::render(input, out),
+    match stream(format, input.rules, options) {
+        Some(mut stream) => drive(&mut *stream, input, out),
+        None if format == Format::Html => html::render(input, out),
+        None => markdown::render(input, out),
     }
+}
+
+/// A report written file by file while the run goes on, so that a run over
+/// a large tree never holds all of its findings: each file's findings go
+/// out once the files before it are done, then the end of the report.
+pub trait Stream {
+    /// One file's findings, sorted by position, waived ones included. Files
+    /// come in report order (by path), each once; files without findings are
+    /// left out. `source` is the file's text when the format needs it
+    /// ([`Format::needs_sources`]).
+    fn file(
+        &mut self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        source: Option<&str>,
+    ) -> io::Result<()>;
+
+    /// Ends the report once every file is in; `files` is how many were checked.
+    fn finish(&mut self, out: &mut dyn Write, files: usize) -> io::Result<()>;
+}
+
+/// The format's report as a [`Stream`], for the formats that can be written
+/// before the run ends (all but the HTML and Markdown reports, which open
+/// with the run's totals). `rules` are the run's active rules.
+pub fn stream<'a>(
+    format: Format,
+    rules: &'a [RuleInfo],
+    options: RenderOptions,
+) -> Option<Box<dyn Stream + 'a>> {
+    match format {
+        Format::Json => Some(Box::new(json::Stream::default())),
+        Format::Sarif => Some(Box::new(sarif::Stream::new(rules))),
+        Format::Human => Some(Box::new(human::Stream::new(options))),
+        Format::Github => Some(Box::new(github::Stream)),
+        Format::Concise => Some(Box::new(concise::Stream)),
+        Format::Html | Format::Markdown => None,
+    }
+}
+
+/// Writes a whole run's report through `stream`, one path at a time.
+fn drive(stream: &mut dyn Stream, input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for group in input.diagnostics.chunk_by(|a, b| a.path == b.path) {
+        let source = input.sources.get(group[0].path.as_str());
+        stream.file(out, group, source.map(String::as_str))?;
+    }
+    stream.finish(out, input.files)
 }

@@ -8,7 +8,7 @@
 //! `byteOffset`/`byteLength`. `charOffset` is left out on purpose: it counts
 //! characters from the start of the file, and reports never see the file text.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
@@ -16,130 +16,148 @@ use serde_json::{Value, json};
 use super::{ReportInput, RuleInfo};
 use crate::diagnostic::{Diagnostic, Position, Severity};
 
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The key of our entry in `partialFingerprints`; bump the suffix if the hash changes.
 const FINGERPRINT_KEY: &str = "claimlintClaimHash/v1";
 
 /// Writes the whole run as one pretty-printed SARIF log.
-///
-/// The log is serialised straight to the writer: the driver's rules are built
-/// up front (one entry per rule), each result is built and written one at a
-/// time, so memory does not grow with the number of findings.
 pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let rules = driver_rules(input);
-    let mut driver = json!({
-        "name": "claimlint",
-        "version": env!("CARGO_PKG_VERSION"),
-        "semanticVersion": env!("CARGO_PKG_VERSION"),
-        "rules": rules.iter().map(|r| rule(r)).collect::<Vec<_>>(),
-    });
-    for (key, value) in [
-        ("informationUri", env!("CARGO_PKG_HOMEPAGE")),
-        ("informationUri", env!("CARGO_PKG_REPOSITORY")),
-    ] {
-        if !value.is_empty() && driver.get(key).is_none() {
-            driver[key] = json!(value);
+    super::drive(&mut Stream::new(input.rules), input, out)
+}
+
+/// Bytes gathered before they are passed on to the writer.
+const CHUNK: usize = 64 * 1024;
+
+/// The log written file by file: the results as each file comes in, then the
+/// tool's driver with its rules (SARIF's keys are printed in alphabetical
+/// order, so `tool` comes after `results`). The layout is serde_json's
+/// pretty printing of the whole log, which the tests hold it to.
+pub struct Stream<'a> {
+    rules: &'a [RuleInfo],
+    /// Each rule's place in the driver.
+    index: HashMap<&'a str, usize>,
+    /// Rules that only appear in findings (such as the engine's own meta
+    /// findings), added to the driver after the run's rules, in the order
+    /// they were first seen, so that every result has a `ruleIndex`.
+    extra: Vec<RuleInfo>,
+    buf: Vec<u8>,
+    /// Whether the results have begun (their `[` is written).
+    listing: bool,
+}
+
+/// Everything before the first result, down to `"results": `.
+const HEAD: &str = "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ";
+
+impl<'a> Stream<'a> {
+    pub fn new(rules: &'a [RuleInfo]) -> Stream<'a> {
+        Stream {
+            rules,
+            index: rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.as_str(), i))
+                .collect(),
+            extra: Vec::new(),
+            buf: Vec::new(),
+            listing: false,
         }
     }
-    let run = Run {
-        column_kind: "unicodeCodePoints",
-        results: Results {
-            diagnostics: input.diagnostics,
-            rules: &rules,
-        },
-        tool: Tool { driver },
-    };
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: std::slice::from_ref(&run),
-    };
-    super::write_pretty_json(out, &log)
+
+    fn rule_index(&mut self, d: &Diagnostic) -> usize {
+        if let Some(&i) = self.index.get(&*d.rule) {
+            return i;
+        }
+        let known = self.extra.iter().position(|r| *r.id == *d.rule);
+        self.rules.len()
+            + known.unwrap_or_else(|| {
+                self.extra.push(RuleInfo {
+                    id: d.rule.to_string(),
+                    category: d.category,
+                    severity: d.severity,
+                    summary: d.message.to_string(),
+                    help: d.help.to_string(),
+                    description: String::new(),
+                    references: d.references.to_vec(),
+                });
+                self.extra.len() - 1
+            })
+    }
 }
 
-/// The top level as a struct, so that `$schema` and `version` come first in the
-/// file. Below it keys are in alphabetical order, as serde_json prints a
-/// `Value` object's keys: the structs declare their fields in that order.
-#[derive(serde::Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: &'a [Run<'a>],
+/// Writes `value` pretty-printed as it would be at `indent` inside a larger
+/// document: serde_json prints each nested line with the enclosing indent
+/// before it, and JSON strings hold no raw newline.
+fn nested(w: &mut Vec<u8>, value: &Value, indent: &[u8]) -> io::Result<()> {
+    let text = serde_json::to_vec_pretty(value)?;
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            w.push(b'\n');
+            w.extend_from_slice(indent);
+        }
+        w.extend_from_slice(line);
+    }
+    Ok(())
 }
 
-#[derive(serde::Serialize)]
-struct Run<'a> {
-    #[serde(rename = "columnKind")]
-    column_kind: &'static str,
-    results: Results<'a>,
-    tool: Tool,
-}
-
-#[derive(serde::Serialize)]
-struct Tool {
-    driver: Value,
-}
-
-/// Every finding as a SARIF result, built one at a time while writing.
-struct Results<'a> {
-    diagnostics: &'a [Diagnostic],
-    rules: &'a [std::borrow::Cow<'a, RuleInfo>],
-}
-
-impl serde::Serialize for Results<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let index: HashMap<&str, usize> = self
-            .rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.as_str(), i))
-            .collect();
-        // Repeats of a claim per (rule, path, claim). Findings come sorted by
-        // path, so the counts of a path are dropped once the next path begins.
-        let by_path = self.diagnostics.windows(2).all(|w| w[0].path <= w[1].path);
-        let mut occurrences: HashMap<(&str, &str, String), usize> = HashMap::new();
-        let mut current_path = None;
-        let mut seq = serializer.serialize_seq(Some(self.diagnostics.len()))?;
-        for d in self.diagnostics {
-            if by_path && current_path != Some(d.path.as_str()) {
-                occurrences.clear();
-                current_path = Some(d.path.as_str());
-            }
+impl super::Stream for Stream<'_> {
+    fn file(
+        &mut self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        _source: Option<&str>,
+    ) -> io::Result<()> {
+        // Repeats of a claim per (rule, claim) within the file.
+        let mut occurrences: HashMap<(&str, String), usize> = HashMap::new();
+        for d in diagnostics {
             let n = occurrences
-                .entry((&*d.rule, d.path.as_str(), normalize_claim(&d.matched)))
+                .entry((&*d.rule, normalize_claim(&d.matched)))
                 .or_insert(0);
             *n += 1;
-            seq.serialize_element(&result(d, index[&*d.rule], *n))?;
+            let value = result(d, self.rule_index(d), *n);
+            if self.listing {
+                self.buf.extend_from_slice(b",\n        ");
+            } else {
+                self.buf.extend_from_slice(HEAD.as_bytes());
+                self.buf.extend_from_slice(b"[\n        ");
+                self.listing = true;
+            }
+            nested(&mut self.buf, &value, b"        ")?;
         }
-        seq.end()
+        if self.buf.len() >= CHUNK {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
     }
-}
 
-/// The rules of the run, plus any rule that only appears in a finding (such as
-/// the engine's own meta findings), so that every result has a `ruleIndex`.
-fn driver_rules<'a>(input: &'a ReportInput<'_>) -> Vec<std::borrow::Cow<'a, RuleInfo>> {
-    use std::borrow::Cow;
-    let mut rules: Vec<Cow<'a, RuleInfo>> = input.rules.iter().map(Cow::Borrowed).collect();
-    let mut extra: BTreeMap<&str, &Diagnostic> = BTreeMap::new();
-    for d in input.diagnostics {
-        if !input.rules.iter().any(|r| *r.id == *d.rule) {
-            extra.entry(&d.rule).or_insert(d);
+    fn finish(&mut self, out: &mut dyn Write, _files: usize) -> io::Result<()> {
+        if self.listing {
+            self.buf.extend_from_slice(b"\n      ]");
+        } else {
+            self.buf.extend_from_slice(HEAD.as_bytes());
+            self.buf.extend_from_slice(b"[]");
         }
+        let mut driver = json!({
+            "name": "claimlint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": self.rules.iter().chain(&self.extra).map(rule).collect::<Vec<_>>(),
+        });
+        for (key, value) in [
+            ("informationUri", env!("CARGO_PKG_HOMEPAGE")),
+            ("informationUri", env!("CARGO_PKG_REPOSITORY")),
+        ] {
+            if !value.is_empty() && driver.get(key).is_none() {
+                driver[key] = json!(value);
+            }
+        }
+        self.buf
+            .extend_from_slice(b",\n      \"tool\": {\n        \"driver\": ");
+        nested(&mut self.buf, &driver, b"        ")?;
+        self.buf.extend_from_slice(b"\n      }\n    }\n  ]\n}\n");
+        out.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
     }
-    rules.extend(extra.into_values().map(|d| {
-        Cow::Owned(RuleInfo {
-            id: d.rule.to_string(),
-            category: d.category,
-            severity: d.severity,
-            summary: d.message.to_string(),
-            help: d.help.to_string(),
-            description: String::new(),
-            references: d.references.to_vec(),
-        })
-    }));
-    rules
 }
 
 fn rule(r: &RuleInfo) -> Value {
@@ -467,6 +485,64 @@ mod tests {
             v["runs"][0]["results"][0]["suppressions"],
             json!([{ "kind": "inSource" }])
         );
+    }
+
+    /// The log as serde_json prints it whole: `$schema` and `version` first,
+    /// below them every object's keys in alphabetical order.
+    fn printed_whole(streamed: &str) -> String {
+        #[derive(serde::Serialize)]
+        struct Log<'a> {
+            #[serde(rename = "$schema")]
+            schema: &'a Value,
+            version: &'a Value,
+            runs: &'a Value,
+        }
+        let v: Value = serde_json::from_str(streamed).unwrap();
+        let log = Log {
+            schema: &v["$schema"],
+            version: &v["version"],
+            runs: &v["runs"],
+        };
+        serde_json::to_string_pretty(&log).unwrap() + "\n"
+    }
+
+    #[test]
+    fn streamed_log_has_the_bytes_serde_json_prints() {
+        let mut waived = diag("hype/best", "b.md", 2, "best \"ever\"");
+        waived.suppressed = Some(Box::new(Suppression {
+            justification: "Approved".into(),
+        }));
+        let mut labelled = diag("scarcity/while-supplies-last", "a.md", 1, "while\tsupplies");
+        labelled.labels.push(Label {
+            span: 50..55,
+            start: Position { line: 9, column: 1 },
+            end: Position { line: 9, column: 6 },
+            text: "line\nbreak".into(),
+        });
+        let findings = [
+            labelled,
+            diag("meta/x", "a.md", 3, "x"),
+            waived,
+            diag("r/y", "c.md", 1, "y"),
+        ];
+        let rules = [
+            rule_info("hype/best"),
+            rule_info("scarcity/while-supplies-last"),
+        ];
+        for (findings, rules) in [
+            (&findings[..], &rules[..]),
+            (&[][..], &rules[..]),
+            (&[][..], &[][..]),
+        ] {
+            let streamed = run(findings).rules(rules).render(render);
+            assert_eq!(streamed, printed_whole(&streamed));
+        }
+        // Rules only findings name join the driver in the order first seen.
+        let v = render_value(&findings, &rules);
+        let driver = &v["runs"][0]["tool"]["driver"]["rules"];
+        assert_eq!(driver[2]["id"], "meta/x");
+        assert_eq!(driver[3]["id"], "r/y");
+        assert_eq!(v["runs"][0]["results"][3]["ruleIndex"], 3);
     }
 
     #[test]
