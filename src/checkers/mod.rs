@@ -316,7 +316,11 @@ fn footnote_conditions(
 ) {
     let prose = &cx.doc.prose;
     let text = prose.text.as_str();
-    if !text.as_bytes().contains(&b'*') && !text.contains('†') && !text.contains('‡') {
+    if !text.as_bytes().contains(&b'*')
+        && !text.contains('†')
+        && !text.contains('‡')
+        && !text.contains("[^")
+    {
         return;
     }
     let mut footnotes: Vec<(Range<usize>, &str)> = prose
@@ -389,10 +393,10 @@ const FOOTNOTE_MARKERS: [&str; 5] = ["***", "**", "*", "†", "‡"];
 /// one block of prose. A marker that starts a source line inside `block`
 /// (not its first) begins a footnote that runs to the next such marker or the
 /// block's end; each is added to `out` with its marker.
-fn footnote_lines(
-    cx: &Context<'_>,
+fn footnote_lines<'a>(
+    cx: &'a Context<'_>,
     block: Range<usize>,
-    out: &mut Vec<(Range<usize>, &'static str)>,
+    out: &mut Vec<(Range<usize>, &'a str)>,
 ) {
     let prose = &cx.doc.prose;
     let text = &prose.text[block.clone()];
@@ -426,12 +430,18 @@ fn footnote_lines(
 }
 
 /// The footnote marker a block starts with, if it reads as a footnote.
-fn footnote_block<'t>(cx: &Context<'t>, block: Range<usize>) -> Option<&'static str> {
+fn footnote_block<'a>(cx: &'a Context<'_>, block: Range<usize>) -> Option<&'a str> {
     let text = &cx.doc.prose.text[block.clone()];
     for marker in FOOTNOTE_MARKERS {
         if text.starts_with(marker) {
             return Some(marker);
         }
+    }
+    // A Markdown footnote's text starts with its mark ("[^1] Minimum spend").
+    if text.starts_with("[^")
+        && let Some(end) = text.find(']')
+    {
+        return Some(&text[..=end]);
     }
     // A Markdown list item "* with orders over $50" loses its asterisk in the
     // prose; look at the source line it came from.

@@ -142,7 +142,8 @@ pub fn marked_claim() -> String {
     // Up to four words may sit between "free" and its mark ("Free
     // installation*", "FREE fitting on every kitchen*"), not a sentence's end;
     // an exclamation mark may stand before the mark ("Get the phone FREE!*").
-    r"(?i)(?:\b(?:free|gift|bonus|complimentary|no cost|on us)(?: [a-z-]+){0,4}|[$£€]\s?0(?:\.00)?\b|\$\d[\d,.]*|£\d[\d,.]*|€\d[\d,.]*|\b\d+\s?%\s?off|\bfrom)\s?!?(\*+|†|‡)".to_string()
+    // Marks: asterisks, daggers, and Markdown footnote references ("[^1]").
+    r"(?i)(?:\b(?:free|gift|bonus|complimentary|no cost|on us)(?: [a-z-]+){0,4}|[$£€]\s?0(?:\.00)?\b|\$\d[\d,.]*|£\d[\d,.]*|€\d[\d,.]*|\b\d+\s?%\s?off|\bfrom)\s?!?(\*+|†|‡|\[\^[^\]\s]{1,20}\])".to_string()
 }
 
 pub fn condition_words() -> String {

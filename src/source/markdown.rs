@@ -22,6 +22,8 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
     // Depth of constructs whose text is not copy (code blocks, autolinks, HTML blocks).
     let mut skip = 0usize;
     let mut cell_in_row = 0usize;
+    // A footnote definition's mark (`[^1]`), kept for the start of its text.
+    let mut definition: Option<(String, usize)> = None;
     for (event, range) in Parser::new_ext(body, OPTIONS).into_offset_iter() {
         let start = body_start + range.start;
         match event {
@@ -56,12 +58,24 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
                 }
                 // A struck-through price is a former price: say so, as a reader would.
                 Tag::Strikethrough if skip == 0 => out.push_synthetic("was ", start),
+                // The footnote's text starts with its mark, as the reader
+                // sees it, so that the claim's mark leads to it.
+                Tag::FootnoteDefinition(label) => {
+                    out.end_block();
+                    definition = Some((format!("[^{label}]"), start));
+                }
+                Tag::Paragraph if definition.is_some() => {
+                    out.end_block();
+                    if let Some((mark, at)) = definition.take() {
+                        footnote_mark(out, &mark, &text[at..], at);
+                        out.space();
+                    }
+                }
                 Tag::Paragraph
                 | Tag::Heading { .. }
                 | Tag::BlockQuote(_)
                 | Tag::List(_)
                 | Tag::Item
-                | Tag::FootnoteDefinition(_)
                 | Tag::DefinitionList
                 | Tag::DefinitionListTitle
                 | Tag::DefinitionListDefinition
@@ -104,6 +118,10 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
             Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) if skip == 0 => {
                 out.space()
             }
+            // A claim's footnote mark stays beside it: "Free fitting[^1]".
+            Event::FootnoteReference(label) if skip == 0 => {
+                footnote_mark(out, &format!("[^{label}]"), &body[range.clone()], start);
+            }
             Event::SoftBreak | Event::HardBreak if skip == 0 => out.space(),
             Event::InlineHtml(h)
                 if skip == 0 && h.trim_start().to_ascii_lowercase().starts_with("<br") =>
@@ -112,6 +130,16 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
             }
             _ => {}
         }
+    }
+}
+
+/// Puts a footnote's mark into the prose: as copy when the source at `at`
+/// spells it as written (`source` starts there), else as added text.
+fn footnote_mark(out: &mut ProseBuilder, mark: &str, source: &str, at: usize) {
+    if source.starts_with(mark) {
+        out.push_verbatim(mark, at);
+    } else {
+        out.push_synthetic(mark, at);
     }
 }
 
@@ -132,6 +160,26 @@ mod tests {
         );
         let kinds: Vec<bool> = (0..p.blocks.len()).map(|i| p.is_heading(i)).collect();
         assert_eq!(kinds, [true, false, true, true, false], "{:?}", p.blocks);
+    }
+
+    #[test]
+    fn footnote_marks_stay_beside_the_claim_and_open_the_note() {
+        let text = "Free fitting[^fit] today.\n\n[^fit]: Minimum spend \u{a3}5,000.\n";
+        let p = prose(text);
+        let blocks: Vec<&str> = p.blocks.iter().map(|b| &p.text[b.clone()]).collect();
+        assert_eq!(
+            blocks,
+            [
+                "Free fitting[^fit] today.",
+                "[^fit] Minimum spend \u{a3}5,000."
+            ]
+        );
+        // Both marks point at their own source bytes.
+        for (i, block) in p.blocks.iter().enumerate() {
+            let at = p.text[block.clone()].find("[^fit]").unwrap() + block.start;
+            let source = p.source_range(at..at + 6);
+            assert_eq!(&text[source], "[^fit]", "block {i}");
+        }
     }
 
     #[test]
