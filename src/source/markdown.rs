@@ -123,13 +123,39 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
                 footnote_mark(out, &format!("[^{label}]"), &body[range.clone()], start);
             }
             Event::SoftBreak | Event::HardBreak if skip == 0 => out.space(),
-            Event::InlineHtml(h)
-                if skip == 0 && h.trim_start().to_ascii_lowercase().starts_with("<br") =>
-            {
-                out.space()
-            }
+            Event::InlineHtml(h) if skip == 0 => match inline_tag(&h) {
+                InlineTag::Break => out.space(),
+                // `<del>£50</del> £35`: struck through, as `~~£50~~` is.
+                InlineTag::Struck => out.push_synthetic("was ", start),
+                InlineTag::Other => {}
+            },
             _ => {}
         }
+    }
+}
+
+/// What an inline HTML tag in Markdown means for the prose.
+enum InlineTag {
+    /// `<br>`: a line break.
+    Break,
+    /// The start of struck-through text (`<del>`, `<s>`, `<strike>`).
+    Struck,
+    Other,
+}
+
+fn inline_tag(html: &str) -> InlineTag {
+    let name: String = html
+        .trim_start()
+        .strip_prefix('<')
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    match name.as_str() {
+        "br" => InlineTag::Break,
+        "del" | "s" | "strike" => InlineTag::Struck,
+        _ => InlineTag::Other,
     }
 }
 
@@ -180,6 +206,21 @@ mod tests {
             let source = p.source_range(at..at + 6);
             assert_eq!(&text[source], "[^fit]", "block {i}");
         }
+    }
+
+    #[test]
+    fn inline_html_strikethrough_is_a_former_price() {
+        for text in [
+            "Now <del>\u{a3}50</del> \u{a3}35.\n",
+            "Now <S>\u{a3}50</S> \u{a3}35.\n",
+            "Now <strike class=\"old\">\u{a3}50</strike> \u{a3}35.\n",
+            "Now ~~\u{a3}50~~ \u{a3}35.\n",
+        ] {
+            assert_eq!(prose(text).text, "Now was \u{a3}50 \u{a3}35.", "{text}");
+        }
+        // Closing tags and other tags add nothing; `<br>` still breaks.
+        assert_eq!(prose("a<span>b</span><br/>c\n").text, "ab c");
+        assert_eq!(prose("Free <sup>1</sup>\n").text, "Free 1");
     }
 
     #[test]
