@@ -310,6 +310,20 @@ impl LiteralSet {
     }
 }
 
+/// Whether every literal prefix starts with a word of three letters or more
+/// (common words included): a place to try a pattern at that is not on
+/// every other byte, as a digit or a currency sign would be.
+fn all_words<S: AsRef<str>>(prefixes: &[S]) -> bool {
+    prefixes.iter().all(|p| {
+        let word: &str = p
+            .as_ref()
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        word.len() >= 3
+    })
+}
+
 /// Several patterns as one lazy DFA that reports which of them match.
 struct PatternSet {
     dfa: hybrid::dfa::DFA,
@@ -524,8 +538,15 @@ impl Engine {
                     Some(prefixes) => {
                         // Common prefixes: the set decides, unless a specific
                         // suffix already rules most pages out (then tries at
-                        // the prefixes cost less than a bigger set DFA).
-                        if traits & crate::prefix::SELECTIVE_PREFIXES == 0 && !needs_suffix[index] {
+                        // the prefixes cost less than a bigger set DFA), or
+                        // the pattern has a gap running across words after
+                        // prefixes that are words (a try then reads on to the
+                        // sentence's end, while in the set the gap's open
+                        // state multiplies the DFA's states with the others').
+                        let tried = traits & crate::prefix::SELECTIVE_PREFIXES != 0
+                            || needs_suffix[index]
+                            || (traits & crate::prefix::OPEN_GAP != 0 && all_words(&prefixes));
+                        if !tried {
                             set_members.push(index);
                         }
                         literal_kinds.extend(std::iter::repeat_n(

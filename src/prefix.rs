@@ -73,6 +73,9 @@ pub const SELECTIVE_SUFFIXES: u8 = 2;
 pub const OPENS_AT_BOUNDARY: u8 = 4;
 /// [`traits`]: every match ends at a word boundary ([`word_bounds`]).
 pub const CLOSES_AT_BOUNDARY: u8 = 8;
+/// [`traits`]: a match can run on across words through a long gap
+/// ([`has_open_gap`]).
+pub const OPEN_GAP: u8 = 16;
 
 /// What the engine needs to know about a pattern besides its literals, as
 /// the flags above. `build.rs` stores them for the bundled patterns: worked
@@ -92,7 +95,44 @@ pub fn traits<S: AsRef<str>>(pattern: &str, prefixes: Option<&[S]>, suffixes: Op
     if closes {
         flags |= CLOSES_AT_BOUNDARY;
     }
+    if has_open_gap(pattern) {
+        flags |= OPEN_GAP;
+    }
     flags
+}
+
+/// Whether `pattern` has a long gap that runs across words: a repetition
+/// without a bound, or of more than 20, over a class that holds both letters
+/// and spaces (`[^.!?\n]*?`, `[^.]{0,60}`). In a lazy DFA that reads many
+/// patterns at once, such a gap keeps the pattern's state open until the
+/// sentence ends, and the states of several open at once multiply.
+pub fn has_open_gap(pattern: &str) -> bool {
+    parse(pattern).is_some_and(|hir| open_gap(&hir))
+}
+
+fn open_gap(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Repetition(r) => {
+            let long = r.max.is_none_or(|max| max > 20);
+            let across_words = match r.sub.kind() {
+                HirKind::Class(Class::Bytes(c)) => {
+                    let has = |b: u8| c.ranges().iter().any(|r| r.start() <= b && b <= r.end());
+                    has(b' ') && has(b'a')
+                }
+                HirKind::Class(Class::Unicode(c)) => {
+                    let has =
+                        |ch: char| c.ranges().iter().any(|r| r.start() <= ch && ch <= r.end());
+                    has(' ') && has('a')
+                }
+                _ => false,
+            };
+            (long && across_words) || open_gap(&r.sub)
+        }
+        HirKind::Capture(c) => open_gap(&c.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(open_gap),
+        _ => false,
+    }
 }
 
 /// Whether every match of `pattern` starts, and whether every match ends, at
@@ -376,6 +416,27 @@ const COMMON_WORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_gaps_run_across_words() {
+        for gap in [
+            r"\bfree\b[^.!?\n]*?\bwith\b",
+            r"\bsave\b[^.!?]{0,60}\bbundle",
+            r"(?:a|\bsee\b.*\bresults)",
+            r"\b(?:how) (?:x|[^.]+) made",
+        ] {
+            assert!(has_open_gap(gap), "{gap}");
+        }
+        for closed in [
+            r"\bfree\b(?: [a-z-]+){0,4}",
+            r"\b\d+\s*%\s+off\b",
+            r"[^.!?]{0,20}\bnow\b",
+            r"[\w-]+(?:\W+\w+){0,5}?",
+            r"[£$€]\s?\d[\d.,]*",
+        ] {
+            assert!(!has_open_gap(closed), "{closed}");
+        }
+    }
 
     #[test]
     fn word_bounds_read_only_top_level_boundaries() {
