@@ -7,37 +7,20 @@ use super::ReportInput;
 use crate::diagnostic::Diagnostic;
 
 pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
-    super::drive(&mut Stream, input, out)
+    super::drive(&mut super::Lines(line), input, out)
 }
 
-/// One line per active finding, written as each file comes in.
-pub struct Stream;
-
-impl super::Stream for Stream {
-    fn file(
-        &mut self,
-        out: &mut dyn Write,
-        diagnostics: &[Diagnostic],
-        _source: Option<&str>,
-    ) -> io::Result<()> {
-        for d in diagnostics.iter().filter(|d| d.suppressed.is_none()) {
-            writeln!(
-                out,
-                "{}:{}:{}: {} {} {}",
-                d.path,
-                d.start.line,
-                d.start.column,
-                d.severity,
-                d.rule,
-                one_line(&d.message)
-            )?;
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self, _out: &mut dyn Write, _files: usize) -> io::Result<()> {
-        Ok(())
-    }
+/// The finding's line, without its newline.
+pub(super) fn line(d: &Diagnostic) -> String {
+    format!(
+        "{}:{}:{}: {} {} {}",
+        d.path,
+        d.start.line,
+        d.start.column,
+        d.severity,
+        d.rule,
+        one_line(&d.message)
+    )
 }
 
 /// A line-oriented format cannot let a message break the line.

@@ -12,31 +12,11 @@ use super::ReportInput;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
-    super::drive(&mut Stream, input, out)
+    super::drive(&mut super::Lines(command), input, out)
 }
 
-/// One command per active finding, written as each file comes in.
-pub struct Stream;
-
-impl super::Stream for Stream {
-    fn file(
-        &mut self,
-        out: &mut dyn Write,
-        diagnostics: &[Diagnostic],
-        _source: Option<&str>,
-    ) -> io::Result<()> {
-        for d in diagnostics.iter().filter(|d| d.suppressed.is_none()) {
-            writeln!(out, "{}", command(d))?;
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self, _out: &mut dyn Write, _files: usize) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-fn command(d: &Diagnostic) -> String {
+/// The finding's workflow command, without its newline.
+pub(super) fn command(d: &Diagnostic) -> String {
     let name = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

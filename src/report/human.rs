@@ -215,8 +215,4 @@ impl super::Stream for Stream {
         }
         Ok(())
     }
-
-    fn finish(&mut self, _out: &mut dyn Write, _files: usize) -> io::Result<()> {
-        Ok(())
-    }
 }

@@ -120,8 +120,29 @@ pub trait Stream {
         source: Option<&str>,
     ) -> io::Result<()>;
 
-    /// Ends the report once every file is in; `files` is how many were checked.
-    fn finish(&mut self, out: &mut dyn Write, files: usize) -> io::Result<()>;
+    /// Ends the report once every file is in; `files` is how many were
+    /// checked. Formats with nothing to add after the findings keep this.
+    fn finish(&mut self, _out: &mut dyn Write, _files: usize) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A format of one line per active finding and nothing else: the line,
+/// without its newline, is the function's.
+pub struct Lines(pub fn(&Diagnostic) -> String);
+
+impl Stream for Lines {
+    fn file(
+        &mut self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        _source: Option<&str>,
+    ) -> io::Result<()> {
+        for d in diagnostics.iter().filter(|d| d.suppressed.is_none()) {
+            writeln!(out, "{}", (self.0)(d))?;
+        }
+        Ok(())
+    }
 }
 
 /// The format's report as a [`Stream`], for the formats that can be written
@@ -136,8 +157,8 @@ pub fn stream<'a>(
         Format::Json => Some(Box::new(json::Stream::default())),
         Format::Sarif => Some(Box::new(sarif::Stream::new(rules))),
         Format::Human => Some(Box::new(human::Stream::new(options))),
-        Format::Github => Some(Box::new(github::Stream)),
-        Format::Concise => Some(Box::new(concise::Stream)),
+        Format::Github => Some(Box::new(Lines(github::command))),
+        Format::Concise => Some(Box::new(Lines(concise::line))),
         Format::Html | Format::Markdown => None,
     }
 }
