@@ -974,8 +974,12 @@ fn run_rules(args: &RuleArgs, format: ListFormat) -> Result<ExitCode, Error> {
 
 fn run_explain(id: &str, args: &RuleArgs) -> Result<ExitCode, Error> {
     let mut options = options_from(args);
-    // Explain any bundled rule, whether or not its pack is enabled.
-    options.packs.push("all".to_string());
+    // Explain any bundled rule, whether or not its pack is enabled; with
+    // `--no-default-rules`, only the packs named (a copy of a bundled pack
+    // given with `--rules` would otherwise clash with the bundled one).
+    if !options.no_default_rules {
+        options.packs.push("all".to_string());
+    }
     options.examples = true;
     let session = app::session(&options)?;
     let Some(rule) = session.linter.engine.rules().iter().find(|r| r.id == id) else {

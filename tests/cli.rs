@@ -473,6 +473,22 @@ fn explain_and_rules_list_the_bundled_rules() {
         .args(["explain", "no/such-rule"])
         .assert()
         .code(2);
+    // A pack folder given instead of the bundled packs, as a rule writer
+    // working on a copy of the packs does: its rules, not a clash.
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "packs/green/green.yaml",
+        "rules:\n  - id: green/generic-claim\n    category: green\n    severity: warning\n    message: \"Vague green claim\"\n    help: \"Say what is greener.\"\n    references: [\"Green Claims Code\"]\n    phrases: [\"eco-friendly\"]\n",
+    );
+    Command::cargo_bin("claimlint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["explain", "green/generic-claim", "--no-default-rules"])
+        .args(["--rules", "packs/green"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Say what is greener."));
     let out = Command::cargo_bin("claimlint")
         .unwrap()
         .args(["rules", "--format", "json"])
