@@ -561,11 +561,13 @@ pub fn check_each(
             }
         });
     } else {
-        // Workers finish out of order; this thread puts their results back
-        // in order and hands each on once every input before it is done.
+        // Workers finish out of order; this thread lints too, and between
+        // its own files puts every result back in order, handing each on once
+        // every input before it is done. (A thread that only waited for
+        // results was woken once a file: a third of the run's system time.)
         let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::scope(|scope| {
-            for _ in 0..threads {
+            for _ in 1..threads {
                 let sender = sender.clone();
                 let worker = &worker;
                 scope.spawn(move || {
@@ -578,14 +580,22 @@ pub fn check_each(
             drop(sender);
             let mut waiting = BTreeMap::new();
             let mut due = 0;
-            for (i, found) in receiver {
-                waiting.insert(i, found);
+            let mut hand_on = |waiting: &mut BTreeMap<usize, Option<FileFindings>>| {
                 while let Some(found) = waiting.remove(&due) {
                     due += 1;
                     if let Some(found) = found {
                         each(found);
                     }
                 }
+            };
+            worker(&mut |i, found| {
+                waiting.insert(i, found);
+                waiting.extend(receiver.try_iter());
+                hand_on(&mut waiting);
+            });
+            for (i, found) in receiver {
+                waiting.insert(i, found);
+                hand_on(&mut waiting);
             }
         });
     }
