@@ -364,22 +364,34 @@ pub fn check(
     options: &CheckOptions,
     keep_sources: bool,
 ) -> Result<Outcome, Error> {
-    let mut diagnostics = Vec::new();
-    let mut sources = BTreeMap::new();
-    let summary = check_each(session, options, keep_sources, &mut |file| {
-        if let Some(text) = file.source {
-            sources.insert(file.path, text);
-        }
-        diagnostics.extend(file.diagnostics);
-    })?;
+    let mut all = Collected::default();
+    let summary = check_each(session, options, keep_sources, &mut |file| all.add(file))?;
     Ok(Outcome {
-        diagnostics,
+        diagnostics: all.diagnostics,
         files: summary.files,
         notes: summary.notes,
         unreadable: summary.unreadable,
-        sources,
+        sources: all.sources,
         elapsed: summary.elapsed,
     })
+}
+
+/// Findings gathered whole, for what needs the whole run at once.
+#[derive(Default)]
+pub struct Collected {
+    /// Sorted, as the files come in report order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Source text by path, for the files whose findings brought it.
+    pub sources: BTreeMap<String, String>,
+}
+
+impl Collected {
+    pub fn add(&mut self, file: FileFindings) {
+        if let Some(text) = file.source {
+            self.sources.insert(file.path, text);
+        }
+        self.diagnostics.extend(file.diagnostics);
+    }
 }
 
 /// Where one input comes from.

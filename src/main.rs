@@ -17,7 +17,7 @@ use claimlint::app::{self, CheckOptions, FailOn, Progress};
 use claimlint::date::Date;
 use claimlint::diagnostic::{Diagnostic, Severity};
 use claimlint::error::Error;
-use claimlint::report::{self, Format, RenderOptions, ReportInput, RuleInfo};
+use claimlint::report::{self, Format, RenderOptions, ReportInput, RuleInfo, Totals};
 use claimlint::rules::Jurisdiction;
 
 use claimlint::baseline::{self, Baseline, PathKeys};
@@ -329,7 +329,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
             std::io::stdout().lock(),
         ))),
     };
-    let mut kept = Kept::default();
+    let mut kept = app::Collected::default();
     let mut filters = Filters {
         baseline: baseline.map(|b| {
             let path = args.baseline.as_deref().expect("read from this path");
@@ -481,22 +481,6 @@ impl Target {
     }
 }
 
-/// The findings of a run whose report needs all of them at once.
-#[derive(Default)]
-struct Kept {
-    diagnostics: Vec<Diagnostic>,
-    sources: BTreeMap<String, String>,
-}
-
-impl Kept {
-    fn add(&mut self, file: app::FileFindings) {
-        if let Some(text) = file.source {
-            self.sources.insert(file.path, text);
-        }
-        self.diagnostics.extend(file.diagnostics);
-    }
-}
-
 /// What happens to each file's findings before the report: the baseline
 /// and the diff drop some, and the rest are counted for the summary line
 /// and the exit status.
@@ -508,18 +492,10 @@ struct Filters {
     fail_on: FailOn,
     baselined: usize,
     outside_diff: usize,
+    /// What reaches the report, for the summary line.
     totals: Totals,
     /// Whether an active finding is at or above the fail-on level.
     fails: bool,
-}
-
-/// Findings that reach the report, by severity, and the waived ones.
-#[derive(Default)]
-struct Totals {
-    errors: usize,
-    warnings: usize,
-    infos: usize,
-    suppressed: usize,
 }
 
 impl Filters {
@@ -542,17 +518,8 @@ impl Filters {
             self.outside_diff += before - diagnostics.len();
         }
         for d in diagnostics.iter() {
-            let t = &mut self.totals;
-            if d.suppressed.is_some() {
-                t.suppressed += 1;
-                continue;
-            }
-            match d.severity {
-                Severity::Error => t.errors += 1,
-                Severity::Warning => t.warnings += 1,
-                Severity::Info => t.infos += 1,
-            }
-            self.fails |= self.fail_on.fails(d.severity);
+            self.totals.count(d);
+            self.fails |= d.suppressed.is_none() && self.fail_on.fails(d.severity);
         }
     }
 }
@@ -787,7 +754,9 @@ fn draw_progress(counters: &Progress, stop: &AtomicBool) {
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`,
 /// so a reader never sees half a report and a failed write leaves nothing behind.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    write_atomically_with(path, Durability::Synced, &|out| out.write_all(bytes))
+    let mut file = AtomicFile::create(path)?;
+    file.out.write_all(bytes).map_err(|e| file.error(e))?;
+    file.commit(Durability::Synced)
 }
 
 /// A writer that remembers whether writing to it failed, to tell an output
@@ -820,7 +789,7 @@ impl<W: Write> Write for Tracked<W> {
     }
 }
 
-/// Whether [`write_atomically_with`] flushes the file to disk before the
+/// Whether [`AtomicFile::commit`] flushes the file to disk before the
 /// rename, so a power cut cannot leave it empty.
 #[derive(Clone, Copy)]
 enum Durability {
@@ -918,17 +887,6 @@ impl Drop for AtomicFile {
             let _ = std::fs::remove_file(tmp);
         }
     }
-}
-
-/// Writes `path` whole or not at all (see [`AtomicFile`]).
-fn write_atomically_with(
-    path: &Path,
-    durability: Durability,
-    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), Error> {
-    let mut file = AtomicFile::create(path)?;
-    write(&mut file.out).map_err(|e| file.error(e))?;
-    file.commit(durability)
 }
 
 fn run_rules(args: &RuleArgs, format: ListFormat) -> Result<ExitCode, Error> {

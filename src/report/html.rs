@@ -52,7 +52,12 @@ impl<'a> Page<'a> {
     }
 
     fn render(&self) -> String {
-        let (errors, warnings, infos) = self.input.totals();
+        let super::Totals {
+            errors,
+            warnings,
+            infos,
+            ..
+        } = self.input.totals();
         let active = errors + warnings + infos;
         let mut html = String::with_capacity(16 * 1024);
         let title = format!(

@@ -12,15 +12,12 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::ReportInput;
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Label};
 
 /// Writes the report of a whole run.
 pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     super::drive(&mut Stream::default(), input, out)
 }
-
-/// Bytes gathered before they are passed on to the writer.
-const CHUNK: usize = 64 * 1024;
 
 /// The report written file by file. The layout is serde_json's pretty
 /// printing (two-space indents, `": "`, `[]` and `{}` when empty), with keys
@@ -38,18 +35,10 @@ pub struct Stream {
     buf: Vec<u8>,
     /// Whether the active list has begun (its `[` is written).
     listing: bool,
-    totals: Totals,
+    totals: super::Totals,
     by_category: BTreeMap<&'static str, usize>,
     by_rule: BTreeMap<String, usize>,
     waived: Vec<Diagnostic>,
-}
-
-/// Active findings by severity.
-#[derive(Default)]
-struct Totals {
-    errors: usize,
-    warnings: usize,
-    infos: usize,
 }
 
 impl super::Stream for Stream {
@@ -60,14 +49,10 @@ impl super::Stream for Stream {
         _source: Option<&str>,
     ) -> io::Result<()> {
         for d in diagnostics {
+            self.totals.count(d);
             if d.suppressed.is_some() {
                 self.waived.push(d.clone());
                 continue;
-            }
-            match d.severity {
-                Severity::Error => self.totals.errors += 1,
-                Severity::Warning => self.totals.warnings += 1,
-                Severity::Info => self.totals.infos += 1,
             }
             *self.by_category.entry(d.category.as_str()).or_default() += 1;
             match self.by_rule.get_mut(d.rule.as_str()) {
@@ -86,11 +71,7 @@ impl super::Stream for Stream {
             entry(w, d)?;
             w.extend_from_slice(b"\n    }");
         }
-        if self.buf.len() >= CHUNK {
-            out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
+        super::pass_on_full(&mut self.buf, out)
     }
 
     fn finish(&mut self, out: &mut dyn Write, files: usize) -> io::Result<()> {
@@ -100,10 +81,11 @@ impl super::Stream for Stream {
         } else {
             b"{\n  \"diagnostics\": []"
         });
-        let Totals {
+        let super::Totals {
             errors,
             warnings,
             infos,
+            suppressed,
         } = self.totals;
         write!(
             w,
@@ -114,8 +96,7 @@ impl super::Stream for Stream {
         counts(w, self.by_rule.iter().map(|(k, n)| (k.as_str(), *n)))?;
         write!(
             w,
-            ",\n    \"errors\": {errors},\n    \"infos\": {infos},\n    \"suppressed\": {},\n    \"warnings\": {warnings}\n  }},\n  \"suppressed\": ",
-            self.waived.len()
+            ",\n    \"errors\": {errors},\n    \"infos\": {infos},\n    \"suppressed\": {suppressed},\n    \"warnings\": {warnings}\n  }},\n  \"suppressed\": "
         )?;
         sequence(w, *b"[]", b"\n    ", b"\n  ", &self.waived, |w, d| {
             w.write_all(b"{")?;
@@ -363,7 +344,12 @@ mod tests {
             }
             v
         };
-        let (errors, warnings, infos) = input.totals();
+        let crate::report::Totals {
+            errors,
+            warnings,
+            infos,
+            ..
+        } = input.totals();
         let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
         let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
         for d in input.active() {

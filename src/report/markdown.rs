@@ -36,7 +36,12 @@ pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
         return Ok(());
     }
 
-    let (errors, warnings, infos) = input.totals();
+    let super::Totals {
+        errors,
+        warnings,
+        infos,
+        ..
+    } = input.totals();
     let with_findings = active
         .iter()
         .map(|d| &d.path)

@@ -54,15 +54,51 @@ impl ReportInput<'_> {
         self.diagnostics.iter().filter(|d| d.suppressed.is_none())
     }
 
-    /// Counts of active findings by severity: (errors, warnings, infos).
-    pub fn totals(&self) -> (usize, usize, usize) {
-        self.active()
-            .fold((0, 0, 0), |(e, w, i), d| match d.severity {
-                Severity::Error => (e + 1, w, i),
-                Severity::Warning => (e, w + 1, i),
-                Severity::Info => (e, w, i + 1),
-            })
+    /// Counts of the findings by severity, and of the waived ones.
+    pub fn totals(&self) -> Totals {
+        let mut totals = Totals::default();
+        for d in self.diagnostics {
+            totals.count(d);
+        }
+        totals
     }
+}
+
+/// Active findings by severity, and waived ones.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+}
+
+impl Totals {
+    /// Counts one finding.
+    pub fn count(&mut self, d: &Diagnostic) {
+        if d.suppressed.is_some() {
+            self.suppressed += 1;
+            return;
+        }
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+}
+
+/// Bytes a report gathers before passing them on to the writer.
+const CHUNK: usize = 64 * 1024;
+
+/// Passes `buf` on to `out` once it holds a [`CHUNK`]: a report written
+/// token by token through `dyn Write` paid an indirect call a token.
+fn pass_on_full(buf: &mut Vec<u8>, out: &mut dyn Write) -> io::Result<()> {
+    if buf.len() >= CHUNK {
+        out.write_all(buf)?;
+        buf.clear();
+    }
+    Ok(())
 }
 
 /// An output format named by `--format`.

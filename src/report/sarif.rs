@@ -24,9 +24,6 @@ pub fn render(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     super::drive(&mut Stream::new(input.rules), input, out)
 }
 
-/// Bytes gathered before they are passed on to the writer.
-const CHUNK: usize = 64 * 1024;
-
 /// The log written file by file: the results as each file comes in, then the
 /// tool's driver with its rules (SARIF's keys are printed in alphabetical
 /// order, so `tool` comes after `results`). The layout is serde_json's
@@ -122,11 +119,7 @@ impl super::Stream for Stream<'_> {
             }
             nested(&mut self.buf, &value, b"        ")?;
         }
-        if self.buf.len() >= CHUNK {
-            out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
+        super::pass_on_full(&mut self.buf, out)
     }
 
     fn finish(&mut self, out: &mut dyn Write, _files: usize) -> io::Result<()> {
