@@ -310,20 +310,6 @@ impl LiteralSet {
     }
 }
 
-/// Whether every literal prefix starts with a word of three letters or more
-/// (common words included): a place to try a pattern at that is not on
-/// every other byte, as a digit or a currency sign would be.
-fn all_words<S: AsRef<str>>(prefixes: &[S]) -> bool {
-    prefixes.iter().all(|p| {
-        let word: &str = p
-            .as_ref()
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .next()
-            .unwrap_or("");
-        word.len() >= 3
-    })
-}
-
 /// Several patterns as one lazy DFA that reports which of them match.
 struct PatternSet {
     dfa: hybrid::dfa::DFA,
@@ -545,7 +531,7 @@ impl Engine {
                         // state multiplies the DFA's states with the others').
                         let tried = traits & crate::prefix::SELECTIVE_PREFIXES != 0
                             || needs_suffix[index]
-                            || (traits & crate::prefix::OPEN_GAP != 0 && all_words(&prefixes));
+                            || traits & crate::prefix::GAP_AFTER_WORDS != 0;
                         if !tried {
                             set_members.push(index);
                         }

@@ -73,9 +73,10 @@ pub const SELECTIVE_SUFFIXES: u8 = 2;
 pub const OPENS_AT_BOUNDARY: u8 = 4;
 /// [`traits`]: every match ends at a word boundary ([`word_bounds`]).
 pub const CLOSES_AT_BOUNDARY: u8 = 8;
-/// [`traits`]: a match can run on across words through a long gap
-/// ([`has_open_gap`]).
-pub const OPEN_GAP: u8 = 16;
+/// [`traits`]: the pattern has a long gap across words ([`has_open_gap`])
+/// and its literal prefixes are words ([`all_words`]): it is tried at its
+/// prefixes rather than read by the engine's pattern set.
+pub const GAP_AFTER_WORDS: u8 = 16;
 
 /// What the engine needs to know about a pattern besides its literals, as
 /// the flags above. `build.rs` stores them for the bundled patterns: worked
@@ -95,10 +96,24 @@ pub fn traits<S: AsRef<str>>(pattern: &str, prefixes: Option<&[S]>, suffixes: Op
     if closes {
         flags |= CLOSES_AT_BOUNDARY;
     }
-    if has_open_gap(pattern) {
-        flags |= OPEN_GAP;
+    if prefixes.is_some_and(all_words) && has_open_gap(pattern) {
+        flags |= GAP_AFTER_WORDS;
     }
     flags
+}
+
+/// Whether every literal starts with a word of three letters or more
+/// (common words included): a place to try a pattern at that is not on
+/// every other byte, as a digit or a currency sign would be.
+pub fn all_words<S: AsRef<str>>(literals: &[S]) -> bool {
+    literals.iter().all(|p| {
+        let word = p
+            .as_ref()
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        word.len() >= 3
+    })
 }
 
 /// Whether `pattern` has a long gap that runs across words: a repetition
@@ -436,6 +451,11 @@ mod tests {
         ] {
             assert!(!has_open_gap(closed), "{closed}");
         }
+        // Tried at the prefixes only when they are words.
+        let gap = r"\bfree\b[^.!?\n]*?\bwith\b";
+        assert_ne!(traits(gap, Some(&["free"]), None) & GAP_AFTER_WORDS, 0);
+        let digits = r"\d+[^.!?\n]*?\boff\b";
+        assert_eq!(traits(digits, Some(&["1", "2"]), None) & GAP_AFTER_WORDS, 0);
     }
 
     #[test]

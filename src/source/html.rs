@@ -109,6 +109,34 @@ fn classify(name: &[u8]) -> Kind {
     }
 }
 
+/// What an inline tag written in Markdown means for the prose.
+pub enum InlineTag {
+    /// `<br>`: a line break.
+    Break,
+    /// The start of struck-through text (`<del>`, `<s>`, `<strike>`).
+    Struck,
+    /// Anything else, end tags included: nothing.
+    Other,
+}
+
+/// Reads one inline tag (`<del>`, `</del>`, `<br/>`) as this reader reads
+/// the same element in an HTML page.
+pub fn inline_tag(html: &str) -> InlineTag {
+    let name: Vec<u8> = html
+        .trim_start()
+        .strip_prefix('<')
+        .unwrap_or("")
+        .bytes()
+        .take_while(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    match classify(&name) {
+        Kind::Break => InlineTag::Break,
+        Kind::Struck => InlineTag::Struck,
+        _ => InlineTag::Other,
+    }
+}
+
 /// The tokenizer state a start tag switches to. `noscript` is deliberately
 /// absent: its content is read as markup, as a browser without scripts does.
 fn next_state(name: &[u8]) -> Option<State> {

@@ -8,6 +8,7 @@
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::ProseBuilder;
+use super::html::InlineTag;
 
 /// The Markdown dialect claimlint reads: CommonMark plus tables, footnotes,
 /// strikethrough and task lists.
@@ -123,7 +124,7 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
                 footnote_mark(out, &format!("[^{label}]"), &body[range.clone()], start);
             }
             Event::SoftBreak | Event::HardBreak if skip == 0 => out.space(),
-            Event::InlineHtml(h) if skip == 0 => match inline_tag(&h) {
+            Event::InlineHtml(h) if skip == 0 => match super::html::inline_tag(&h) {
                 InlineTag::Break => out.space(),
                 // `<del>£50</del> £35`: struck through, as `~~£50~~` is.
                 InlineTag::Struck => out.push_synthetic("was ", start),
@@ -131,31 +132,6 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
             },
             _ => {}
         }
-    }
-}
-
-/// What an inline HTML tag in Markdown means for the prose.
-enum InlineTag {
-    /// `<br>`: a line break.
-    Break,
-    /// The start of struck-through text (`<del>`, `<s>`, `<strike>`).
-    Struck,
-    Other,
-}
-
-fn inline_tag(html: &str) -> InlineTag {
-    let name: String = html
-        .trim_start()
-        .strip_prefix('<')
-        .unwrap_or("")
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    match name.as_str() {
-        "br" => InlineTag::Break,
-        "del" | "s" | "strike" => InlineTag::Struck,
-        _ => InlineTag::Other,
     }
 }
 
