@@ -712,6 +712,32 @@ fn seller_focus_leaves_quoted_testimonials_out() {
          — The Okafor family\n\n\
          Book a free design visit and see what your space could look like.\n",
     );
+    // The same testimonials as an HTML page's block quotes, and as a plain
+    // text email's quoted lines.
+    write(
+        dir.path(),
+        "testimonials.html",
+        "<h1>Kitchens fitted in a week</h1>\n\
+         <p>Choose your worktop, your doors and your handles, and see your kitchen drawn up\n\
+         before you pay a penny. You get a fixed quote and a date that suits you.</p>\n\
+         <blockquote><p>We could not be happier with our new kitchen. Our fitter was tidy and\n\
+         our old units were taken away the same day. We would recommend them to all our\n\
+         friends. We had our utility room done too and we love it.</p>\n\
+         <p>Our kids love the island and our dog loves the underfloor heating. We are already\n\
+         planning our bathroom with them.</p></blockquote>\n\
+         <p>Book a free design visit and see what your space could look like.</p>\n",
+    );
+    write(
+        dir.path(),
+        "reply.txt",
+        "Thanks for your message. Your quote is attached, and you can change your\n\
+         worktop or handles until the day your fitter arrives.\n\n\
+         > We could not be happier with our new kitchen. Our fitter was tidy and\n\
+         > our old units were taken away the same day. We would recommend them to\n\
+         > all our friends. We had our utility room done too and we love it. Our\n\
+         > kids love the island and we are already planning our bathroom with them.\n\n\
+         Reply to this email to book your fitting date.\n",
+    );
     write(
         dir.path(),
         "about.md",

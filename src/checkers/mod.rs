@@ -655,22 +655,19 @@ fn seller_focus(cx: &Context<'_>, rule: usize, out: &mut Vec<Finding>) {
 }
 
 /// The stretches of the prose written in the page's own voice: every block
-/// but block quotes (Markdown `>`), less passages in double quotes of four
-/// words or more (a testimonial, a review, someone else's words). Voices
-/// are counted per stretch, so a cut never joins two words into one.
+/// but block quotes (Markdown `>`, HTML `<blockquote>`), less passages in
+/// double quotes of four words or more (a testimonial, a review, someone
+/// else's words). Voices are counted per stretch, so a cut never joins two
+/// words into one.
 fn own_voice(cx: &Context<'_>) -> Vec<Range<usize>> {
     let prose = &cx.doc.prose;
-    let quote_lines = block_quote_lines(cx.text);
     let passages = quoted_passages(&prose.text);
     let mut passages = passages.iter().peekable();
     let mut own = Vec::with_capacity(prose.blocks.len());
-    for block in &prose.blocks {
+    for (index, block) in prose.blocks.iter().enumerate() {
         // Passages lie inside one block each, in order.
         let inside = std::iter::from_fn(|| passages.next_if(|p| p.start < block.end));
-        if quote_lines
-            .as_ref()
-            .is_some_and(|lines| is_block_quote(cx, block.start, lines))
-        {
+        if prose.is_quote(index) {
             inside.for_each(drop);
             continue;
         }
@@ -682,39 +679,6 @@ fn own_voice(cx: &Context<'_>) -> Vec<Range<usize>> {
         own.push(from..block.end);
     }
     own
-}
-
-/// The start of every line of `source`, when one of them starts with `>`
-/// (after spaces); None for the many pages with no block quote, where no
-/// block needs looking up. Linear in the source, however the lines run.
-fn block_quote_lines(source: &str) -> Option<Vec<usize>> {
-    let b = source.as_bytes();
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', b).map(|i| i + 1))
-        .collect();
-    starts
-        .iter()
-        .any(|&start| opens_block_quote(&b[start..]))
-        .then_some(starts)
-}
-
-/// Whether `line` (from a line start) begins with a `>` after spaces or tabs.
-fn opens_block_quote(line: &[u8]) -> bool {
-    let indent = line
-        .iter()
-        .take_while(|c| matches!(c, b' ' | b'\t'))
-        .count();
-    line.get(indent) == Some(&b'>')
-}
-
-/// Whether the block starting at `prose_start` comes from a Markdown block
-/// quote: the source line it starts on (`lines`: every line's start) has
-/// only spaces and `>` marks before it, beginning with a `>`.
-fn is_block_quote(cx: &Context<'_>, prose_start: usize, lines: &[usize]) -> bool {
-    // Only the start is mapped (an empty range maps no end).
-    let source = cx.doc.prose.source_range(prose_start..prose_start).start;
-    let line = lines[lines.partition_point(|&l| l <= source).saturating_sub(1)];
-    opens_block_quote(&cx.text.as_bytes()[line..source])
 }
 
 /// Passages of `text` (a page's prose) inside double quotes ("…" or “…”)
@@ -832,16 +796,6 @@ mod tests {
             .map(|r| &text[r])
             .collect();
         assert_eq!(found, [r#""We love our new screen, thanks so much!""#]);
-    }
-
-    #[test]
-    fn block_quotes_are_lines_that_start_with_a_mark() {
-        assert_eq!(
-            block_quote_lines("Intro\n\n> \"We loved it.\"\n"),
-            Some(vec![0, 6, 7, 24])
-        );
-        assert!(block_quote_lines("  > indented").is_some());
-        assert!(block_quote_lines("<p>HTML</p>\n5 > 3 and a -> b\n").is_none());
     }
 
     #[test]

@@ -62,6 +62,8 @@ enum Kind {
     Block,
     /// `h1` to `h6`: a block whose end marks it as a heading.
     Heading,
+    /// `blockquote`: a block whose blocks are someone else's words.
+    Quote,
     /// A table cell: cells of one row are joined by " | ", as the Markdown
     /// reader joins them.
     Cell,
@@ -88,13 +90,14 @@ const STYLE_LIMIT: usize = 512;
 
 fn classify(name: &[u8]) -> Kind {
     match name {
-        b"address" | b"article" | b"aside" | b"blockquote" | b"body" | b"caption" | b"center"
-        | b"dd" | b"details" | b"dialog" | b"div" | b"dl" | b"dt" | b"fieldset" | b"figcaption"
+        b"address" | b"article" | b"aside" | b"body" | b"caption" | b"center" | b"dd"
+        | b"details" | b"dialog" | b"div" | b"dl" | b"dt" | b"fieldset" | b"figcaption"
         | b"figure" | b"footer" | b"form" | b"header" | b"hgroup" | b"hr" | b"html" | b"legend"
         | b"li" | b"main" | b"menu" | b"nav" | b"ol" | b"p" | b"plaintext" | b"search"
         | b"section" | b"summary" | b"table" | b"tbody" | b"tfoot" | b"thead" | b"title"
         | b"tr" | b"ul" => Kind::Block,
         b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" => Kind::Heading,
+        b"blockquote" => Kind::Quote,
         b"td" | b"th" => Kind::Cell,
         b"option" | b"button" | b"img" | b"input" | b"select" => Kind::Spaced,
         b"s" | b"strike" | b"del" => Kind::Struck,
@@ -412,6 +415,10 @@ impl<'a> VisibleText<'a> {
         }
         match kind {
             Kind::Block | Kind::Heading => self.end_block(),
+            Kind::Quote => {
+                self.end_block();
+                self.out.enter_quote();
+            }
             Kind::Cell => {
                 self.space();
                 if self.cells > 0 && self.visible() {
@@ -449,6 +456,10 @@ impl<'a> VisibleText<'a> {
         match kind {
             Kind::Block => self.end_block(),
             Kind::Heading => self.end_block_as(true),
+            Kind::Quote => {
+                self.end_block();
+                self.out.leave_quote();
+            }
             Kind::Cell | Kind::Spaced => self.space(),
             // Browsers read `</br>` as `<br>`.
             Kind::Break => self.line_break(),

@@ -72,9 +72,9 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
                         out.space();
                     }
                 }
+                Tag::BlockQuote(_) => out.enter_quote(),
                 Tag::Paragraph
                 | Tag::Heading { .. }
-                | Tag::BlockQuote(_)
                 | Tag::List(_)
                 | Tag::Item
                 | Tag::DefinitionList
@@ -94,8 +94,8 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
                     // Autolink text equals its source URL, so it never reached the prose.
                 }
                 TagEnd::Heading(_) => out.end_heading(),
+                TagEnd::BlockQuote(_) => out.leave_quote(),
                 TagEnd::Paragraph
-                | TagEnd::BlockQuote(_)
                 | TagEnd::List(_)
                 | TagEnd::Item
                 | TagEnd::FootnoteDefinition

@@ -349,6 +349,42 @@ mod tests {
         );
     }
 
+    /// The quoted blocks of `text` read as `kind`, as their prose.
+    fn quoted_blocks(text: &str, kind: Kind) -> Vec<String> {
+        let doc = read(text, kind, &mut ProseBuilder::new());
+        let prose = &doc.prose;
+        (0..prose.blocks.len())
+            .filter(|&i| prose.is_quote(i))
+            .map(|i| prose.text[prose.blocks[i].clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn block_quotes_are_marked_by_every_reader() {
+        let markdown = "We fit kitchens.\n\n> We love our kitchen.\n>\n> - Fitted in a day\n\n\
+                        ```\n> not a quote\n```\n\nOur team.\n";
+        assert_eq!(
+            quoted_blocks(markdown, Kind::Markdown),
+            ["We love our kitchen.", "Fitted in a day"]
+        );
+        // An HTML quote, nested ones, and a stray end tag that closes nothing.
+        let html = "<p>Our team</p><blockquote><p>We loved it</p><blockquote>Us too\
+                    </blockquote><p>Five stars</p></blockquote></blockquote><p>Our vans</p>";
+        assert_eq!(
+            quoted_blocks(html, Kind::Html),
+            ["We loved it", "Us too", "Five stars"]
+        );
+        // An HTML block inside Markdown.
+        let mixed = "Our shop.\n\n<blockquote>\nWe were thrilled\n</blockquote>\n\nOur vans.\n";
+        assert_eq!(quoted_blocks(mixed, Kind::Markdown), ["We were thrilled"]);
+        // Plain text: `>` lines, as in a quoted email; the marks are not copy.
+        let text = "Our offer.\n> We loved our new sofa.\n>> Me too\nBack to us.\n\n5 > 3\n";
+        assert_eq!(
+            quoted_blocks(text, Kind::Text),
+            ["We loved our new sofa. Me too"]
+        );
+    }
+
     #[test]
     fn urls_are_not_copy() {
         let mut b = ProseBuilder::new();

@@ -36,6 +36,9 @@ pub struct Prose {
     pub blocks: Vec<Range<usize>>,
     /// The indexes of the blocks that are headings, in order.
     headings: Vec<usize>,
+    /// The indexes of the blocks inside a block quote (Markdown `>`, HTML
+    /// `<blockquote>`, a `>` line of plain text), in order.
+    quotes: Vec<usize>,
     runs: Vec<Run>,
 }
 
@@ -99,6 +102,12 @@ impl Prose {
     /// True when block `index` is a heading (Markdown `#`, HTML `h1`-`h6`).
     pub fn is_heading(&self, index: usize) -> bool {
         self.headings.binary_search(&index).is_ok()
+    }
+
+    /// True when block `index` is inside a block quote: someone else's words
+    /// (a testimonial, a review, a press quote) rather than the page's own.
+    pub fn is_quote(&self, index: usize) -> bool {
+        self.quotes.binary_search(&index).is_ok()
     }
 
     /// True when no run of the prose was mapped from the source (an empty file).
@@ -236,6 +245,8 @@ pub struct ProseBuilder {
     /// Added to every source offset pushed: lets a reader of an embedded
     /// fragment (an HTML block inside Markdown) work in the fragment's offsets.
     source_base: usize,
+    /// How many block quotes are open: a block that ends inside one is quoted.
+    quote_depth: usize,
 }
 
 impl ProseBuilder {
@@ -248,10 +259,12 @@ impl ProseBuilder {
         self.prose.text.clear();
         self.prose.blocks.clear();
         self.prose.headings.clear();
+        self.prose.quotes.clear();
         self.prose.runs.clear();
         self.block_start = None;
         self.pending_space = false;
         self.source_base = 0;
+        self.quote_depth = 0;
     }
 
     /// Sets the offset added to source positions pushed from now on.
@@ -436,6 +449,9 @@ impl ProseBuilder {
         if let Some(start) = self.block_start.take() {
             let end = self.prose.text.len();
             if end > start {
+                if self.quote_depth > 0 {
+                    self.prose.quotes.push(self.prose.blocks.len());
+                }
                 self.prose.blocks.push(start..end);
             } else {
                 // An empty block: take back its separator.
@@ -445,6 +461,20 @@ impl ProseBuilder {
             }
         }
         self.pending_space = false;
+    }
+
+    /// Ends the current block and opens a block quote: the blocks that end
+    /// before the matching [`Self::leave_quote`] are quoted.
+    pub fn enter_quote(&mut self) {
+        self.end_block();
+        self.quote_depth = self.quote_depth.saturating_add(1);
+    }
+
+    /// Ends the current block and closes the innermost block quote (none
+    /// open: nothing to close, as for a stray `</blockquote>`).
+    pub fn leave_quote(&mut self) {
+        self.end_block();
+        self.quote_depth = self.quote_depth.saturating_sub(1);
     }
 
     /// Ends the current block, if one is open, as a heading.
@@ -461,16 +491,19 @@ impl ProseBuilder {
         prose.text.clear();
         prose.blocks.clear();
         prose.headings.clear();
+        prose.quotes.clear();
         prose.runs.clear();
         self.prose = prose;
         self.block_start = None;
         self.pending_space = false;
         self.source_base = 0;
+        self.quote_depth = 0;
     }
 
     /// Finishes the prose, closing any open block.
     pub fn finish(&mut self) -> Prose {
         self.end_block();
+        self.quote_depth = 0;
         std::mem::take(&mut self.prose)
     }
 }

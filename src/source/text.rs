@@ -22,12 +22,26 @@ pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
 }
 
 /// Lines of `text[start..end]`: paragraphs split on blank lines, bullets on their own.
+/// Lines starting with `>` (a quoted email, a pasted review) form block
+/// quotes of their own, marks left out.
 fn extract_lines(text: &str, start: usize, end: usize, out: &mut ProseBuilder) {
     let text = &text[..end];
     let mut pos = start;
+    let mut quoted = false;
     while pos < text.len() {
         let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let line = &text[pos..line_end];
+        let mut line = &text[pos..line_end];
+        let marks = quote_marks_len(line);
+        if (marks > 0) != quoted {
+            quoted = marks > 0;
+            if quoted {
+                out.enter_quote();
+            } else {
+                out.leave_quote();
+            }
+        }
+        let line_start = pos + marks;
+        line = &line[marks..];
         let trimmed = line.trim();
         if trimmed.is_empty() {
             out.end_block();
@@ -39,7 +53,7 @@ fn extract_lines(text: &str, start: usize, end: usize, out: &mut ProseBuilder) {
             }
             let content = &line[lead + marker..];
             let content = content.trim_end_matches('\r');
-            super::push_copy(out, content, pos + lead + marker);
+            super::push_copy(out, content, line_start + lead + marker);
             out.space();
             if marker > 0 {
                 // A bullet stands alone unless the next lines continue it (indented).
@@ -51,6 +65,22 @@ fn extract_lines(text: &str, start: usize, end: usize, out: &mut ProseBuilder) {
         }
         pos = line_end + 1;
     }
+    if quoted {
+        out.leave_quote();
+    }
+}
+
+/// The length of a line's quote marks (`> `, `>> `, `> > `, after spaces), or 0.
+fn quote_marks_len(line: &str) -> usize {
+    let b = line.as_bytes();
+    let lead = b.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+    if b.get(lead) != Some(&b'>') {
+        return 0;
+    }
+    lead + b[lead..]
+        .iter()
+        .take_while(|c| matches!(c, b'>' | b' ' | b'\t'))
+        .count()
 }
 
 /// The length of a leading bullet (`- `, `* `, `• `, `1. `, `2) `), or 0.
