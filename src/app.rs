@@ -486,6 +486,9 @@ pub fn check_each(
     }
 
     let files = inputs.len();
+    /// Input counts after which a long run gives back the bundled data it
+    /// read to build its regexes: most are built on the first pages.
+    const RELEASE_AFTER: [usize; 6] = [64, 256, 1024, 4096, 16384, 65536];
     let engine = &session.linter.engine;
     engine.plan(files);
     engine.lend_spare_core(files == 1 && options.threads != 1 && crate::cores() > 1);
@@ -560,6 +563,9 @@ pub fn check_each(
                     .push(msg),
             }
             deliver(i, result);
+            if RELEASE_AFTER.contains(&(i + 1)) && files > RELEASE_AFTER[0] {
+                crate::heap::release_read_only(crate::rules::build_time_data());
+            }
             if let Some(p) = progress {
                 p.done.fetch_add(1, Ordering::Relaxed);
             }

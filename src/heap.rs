@@ -81,6 +81,40 @@ pub fn prepare_for_short_run() {
     }
 }
 
+/// Gives back the pages of read-only data built into the binary (`data`:
+/// byte slices of it), keeping its contents: only whole pages inside each
+/// slice are advised away, and the next read of one reads it again from the
+/// binary. A long run reads the bundled packs and prebuilt NFAs while it
+/// builds its rules and regexes, and little after; without this those pages
+/// stay counted in its memory to the end.
+#[cfg(target_os = "linux")]
+pub fn release_read_only(data: impl Iterator<Item = &'static [u8]>) {
+    use std::ffi::{c_int, c_void};
+    unsafe extern "C" {
+        fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int;
+    }
+    const MADV_DONTNEED: c_int = 4;
+    const PAGE: usize = 4096;
+    for bytes in data {
+        let start = (bytes.as_ptr() as usize).next_multiple_of(PAGE);
+        let end = (bytes.as_ptr() as usize + bytes.len()) / PAGE * PAGE;
+        if end > start {
+            // SAFETY: [start, end) is whole pages inside `bytes`, which is
+            // static data the program never writes (built into the binary's
+            // read-only segment). For such file-backed pages MADV_DONTNEED
+            // only drops the mapping's copy: a later read faults the same
+            // bytes back in from the file. A failure changes nothing.
+            unsafe {
+                madvise(start as *mut c_void, end - start, MADV_DONTNEED);
+            }
+        }
+    }
+}
+
+/// See the Linux version: elsewhere nothing is given back.
+#[cfg(not(target_os = "linux"))]
+pub fn release_read_only(_data: impl Iterator<Item = &'static [u8]>) {}
+
 /// See the Linux version: elsewhere there is nothing to set up.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn prepare_for_short_run() {}
@@ -100,6 +134,39 @@ mod tests {
         assert!(!is_short_run(&[dir.path().to_path_buf()]), "a folder");
         assert!(!is_short_run(&[dir.path().join("missing.md")]));
         assert!(!is_short_run(&vec![file; SHORT_RUN_FILES + 1]));
+    }
+
+    /// The bundled data reads the same after its pages are given back, and
+    /// the rules still build from it.
+    #[test]
+    fn released_data_reads_back_the_same() {
+        let digest = || {
+            crate::rules::build_time_data().fold((0usize, 0u64), |(n, sum), bytes| {
+                let s = bytes.iter().fold(sum, |h, &b| {
+                    (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+                });
+                (n + bytes.len(), s)
+            })
+        };
+        let before = digest();
+        assert!(before.0 > 1 << 20, "the bundled data is megabytes");
+        release_read_only(crate::rules::build_time_data());
+        assert_eq!(digest(), before);
+        release_read_only(crate::rules::build_time_data());
+        // Everything built from it after that (packs, literal table, prebuilt
+        // NFAs) still behaves: every bundled example passes.
+        let rules = crate::rules::load(&crate::rules::PackSelection {
+            default_rules: true,
+            packs: vec!["all".to_string()],
+            extra: Vec::new(),
+            jurisdiction: crate::rules::Jurisdiction::Us,
+            examples: true,
+        })
+        .expect("bundled packs load");
+        let today = crate::date::Date::new(2026, 11, 27).expect("a date");
+        let (checked, failures) = crate::examples::run(rules, crate::engine::Settings::new(today));
+        assert!(checked > 1000, "{checked} examples");
+        assert!(failures.is_empty(), "{failures:?}");
     }
 
     #[test]

@@ -29,6 +29,22 @@ pub use crate::prefix::ascii_classes;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_packs.rs"));
 
+/// The bundled data a run reads only while it builds its rules and their
+/// regexes: the packs, the literal table's text and the prebuilt NFAs. Once
+/// built, a long run does not need these pages (see
+/// [`crate::heap::release_read_only`]).
+pub fn build_time_data() -> impl Iterator<Item = &'static [u8]> {
+    let packs = EMBEDDED_PACKS.iter().flat_map(|p| {
+        [Some(p.text), p.parsed, p.lean]
+            .into_iter()
+            .flatten()
+            .map(str::as_bytes)
+    });
+    [PREBUILT_BLOB, LITERAL_TEXT.as_bytes()]
+        .into_iter()
+        .chain(packs)
+}
+
 /// A rule pack file compiled into the binary.
 pub struct EmbeddedPack {
     pub pack: &'static str,
