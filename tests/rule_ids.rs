@@ -97,6 +97,7 @@ const BUNDLED_RULE_IDS: &[&str] = &[
     "seller-focus/seller-centred-copy",
     "seller-focus/seller-needs-pressure",
     "seller-focus/seller-stock-reason",
+    "seller-focus/seller-taste-as-reason",
     "urgency/closing-down",
     "urgency/countdown-timer",
     "urgency/demand-pressure",
