@@ -136,8 +136,20 @@ pub fn inline_tag(html: &str) -> InlineTag {
     match classify(&name) {
         Kind::Break => InlineTag::Break,
         Kind::Struck => InlineTag::Struck,
+        // A start tag styled as struck through (`<span style="text-decoration:
+        // line-through">`), as the HTML reader reads it.
+        Kind::Inline if !name.is_empty() && struck_style(html) => InlineTag::Struck,
         _ => InlineTag::Other,
     }
+}
+
+/// Whether a start tag's `style` attribute strikes its text through. Only
+/// the tag's first [`STYLE_LIMIT`] bytes are read, as for a page's tags.
+fn struck_style(tag: &str) -> bool {
+    let head = &tag.as_bytes()[..tag.len().min(STYLE_LIMIT)];
+    let lower = head.to_ascii_lowercase();
+    memchr::memmem::find(&lower, b"style")
+        .is_some_and(|at| memchr::memmem::find(&lower[at..], b"line-through").is_some())
 }
 
 /// The tokenizer state a start tag switches to. `noscript` is deliberately

@@ -191,12 +191,17 @@ mod tests {
             "Now <S>\u{a3}50</S> \u{a3}35.\n",
             "Now <strike class=\"old\">\u{a3}50</strike> \u{a3}35.\n",
             "Now ~~\u{a3}50~~ \u{a3}35.\n",
+            // As a site builder writes it.
+            "Now <span style=\"text-decoration: line-through\">\u{a3}50</span> \u{a3}35.\n",
+            "Now <SPAN STYLE='color:#999;TEXT-DECORATION:LINE-THROUGH'>\u{a3}50</SPAN> \u{a3}35.\n",
         ] {
             assert_eq!(prose(text).text, "Now was \u{a3}50 \u{a3}35.", "{text}");
         }
         // Closing tags and other tags add nothing; `<br>` still breaks.
         assert_eq!(prose("a<span>b</span><br/>c\n").text, "ab c");
         assert_eq!(prose("Free <sup>1</sup>\n").text, "Free 1");
+        // A class name is not a style.
+        assert_eq!(prose("<span class=\"line-through\">x</span>\n").text, "x");
     }
 
     #[test]
