@@ -741,7 +741,7 @@ fn seller_focus_leaves_quoted_testimonials_out() {
     write(
         dir.path(),
         "about.md",
-        "# About the company\n\n\
+        "# Kitchens since 1987\n\n\
          We are proud of what we have built. Our team has grown every year and our showroom\n\
          is the biggest we have ever had. We believe our kitchens are the best we have made,\n\
          and our fitters are the finest in our region. We thank our suppliers and our partners.\n\n\
