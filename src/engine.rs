@@ -1014,7 +1014,8 @@ impl Engine {
             return Verdict::Clear;
         }
         if let Some(nearby) = &rule.unless.nearby
-            && view.found_near(nearby, ids.and_then(|c| c.unless[index]), claim)
+            && (view.found_near(nearby, ids.and_then(|c| c.unless[index]), claim)
+                || (rule.unless.footnotes && view.found_in_footnote(nearby, claim)))
         {
             return Verdict::Clear;
         }
@@ -1292,6 +1293,46 @@ impl<'a> ProseView<'a> {
         &self.prose.text[range]
     }
 
+    /// True when the claim's sentence carries a footnote mark ("9 out of 10
+    /// dermatologists recommend it*") and `context.nearby` matches in the
+    /// footnote it leads to ("*Survey of 100 UK dermatologists, March 2026"):
+    /// the basis or the terms given in small print still clear the claim, as
+    /// they would beside it. (That small print must not *take away* what a
+    /// claim gives is a different check: `footnote-conditions`.)
+    fn found_in_footnote(&mut self, context: &Context, claim: &Range<usize>) -> bool {
+        let sentence = self.scope_range(Scope::Sentence, claim);
+        let Some(mark) = footnote_mark(&self.prose.text[sentence]) else {
+            return false;
+        };
+        let Some(index) = self.prose.block_of(claim.start) else {
+            return false;
+        };
+        let text = self.prose.text.as_str();
+        let Some(note) = self.prose.blocks[index + 1..]
+            .iter()
+            .find(|b| {
+                text[b.start..b.end]
+                    .strip_prefix(mark)
+                    .is_some_and(|rest| !rest.starts_with(mark))
+            })
+            .cloned()
+        else {
+            return false;
+        };
+        let key = (
+            std::ptr::from_ref(&context.nearby) as usize,
+            note.start,
+            note.end,
+        );
+        if let Some(&hit) = self.near.get(&key) {
+            return hit;
+        }
+        let within = &text[note.clone()];
+        let hit = context.nearby.is_match_in(within, 0..within.len());
+        self.near.insert(key, hit);
+        hit
+    }
+
     /// True when `context.nearby` (condition `id`) matches within its scope
     /// around `claim`.
     fn found_near(&mut self, context: &Context, id: Option<u32>, claim: &Range<usize>) -> bool {
@@ -1323,6 +1364,35 @@ impl<'a> ProseView<'a> {
         self.near.insert(key, hit);
         hit
     }
+}
+
+/// The first footnote mark in `sentence` that is attached to the word or
+/// sign before it ("it*", "50%†", "free`[^1]`"): an asterisk run, a dagger,
+/// or a Markdown footnote reference. A spaced asterisk ("2 * 3") is not one.
+fn footnote_mark(sentence: &str) -> Option<&str> {
+    let b = sentence.as_bytes();
+    let mut from = 0;
+    while let Some(i) = sentence[from..]
+        .find(['*', '†', '‡', '['])
+        .map(|i| from + i)
+    {
+        from = i + sentence[i..].chars().next().map_or(1, char::len_utf8);
+        if i == 0 || b[i - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let rest = &sentence[i..];
+        let len = match b[i] {
+            b'*' => rest.bytes().take_while(|&c| c == b'*').count(),
+            b'[' if rest.starts_with("[^") => match rest.find(']') {
+                Some(end) if end > 2 && !rest[..end].contains(char::is_whitespace) => end + 1,
+                _ => continue,
+            },
+            b'[' => continue,
+            _ => rest.chars().next().map_or(1, char::len_utf8),
+        };
+        return Some(&rest[..len]);
+    }
+    None
 }
 
 /// Word characters for phrase boundaries: letters, digits, and the joiners
@@ -1504,6 +1574,25 @@ fn phrase_variants(phrase: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::complete_word;
+
+    #[test]
+    fn footnote_marks_are_attached_to_a_word() {
+        use super::footnote_mark;
+        assert_eq!(footnote_mark("9 out of 10 vets recommend it*"), Some("*"));
+        assert_eq!(footnote_mark("Save 50%** on frames"), Some("**"));
+        assert_eq!(footnote_mark("Cheapest in town\u{2020}."), Some("\u{2020}"));
+        assert_eq!(
+            footnote_mark("Free fitting[^terms] today"),
+            Some("[^terms]")
+        );
+        assert_eq!(footnote_mark("2 * 3 is 6; see [the list](x)"), None);
+        assert_eq!(
+            footnote_mark("[^1] at the start is a footnote, not a mark"),
+            None
+        );
+        assert_eq!(footnote_mark("\u{2020} Price valid for new accounts"), None);
+        assert_eq!(footnote_mark("\u{2021}\u{2020}x\u{2021}"), Some("\u{2020}"));
+    }
 
     #[test]
     fn a_literal_kind_stays_small() {

@@ -783,6 +783,8 @@ pub struct Unless {
     pub facts: Vec<FactCondition>,
     pub nearby: Option<Context>,
     pub evidence: bool,
+    /// `nearby` is also looked for in the footnote the claim's mark leads to.
+    pub footnotes: bool,
 }
 
 /// A compiled rule.
@@ -1104,6 +1106,7 @@ fn compile_rule(
                 within: Scope::Sentence,
             }),
             evidence: u.evidence,
+            footnotes: u.footnotes,
         },
         None => Unless::default(),
     };

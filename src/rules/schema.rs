@@ -65,6 +65,10 @@ pub struct UnlessSpec {
     pub within: Option<String>,
     #[serde(default)]
     pub evidence: bool,
+    /// `nearby` also clears the claim when it matches in the footnote the
+    /// claim's mark leads to (a basis given in small print).
+    #[serde(default)]
+    pub footnotes: bool,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
