@@ -1138,6 +1138,9 @@ pub struct ProseView<'a> {
     exception_matches: OffsetMap<(usize, usize), Vec<Range<usize>>>,
     /// Evidence answers by sentence range.
     evidence: OffsetMap<(usize, usize), EvidenceVerdict>,
+    /// The footnote (if any) a sentence's mark leads to, by sentence range:
+    /// worked out once per sentence, however many claims it holds.
+    footnotes: OffsetMap<(usize, usize), Option<Range<usize>>>,
     /// Where the conditions' prefixes occur: scopes without one are not searched.
     condition_hits: ConditionHits,
 }
@@ -1150,6 +1153,7 @@ impl<'a> ProseView<'a> {
             near: OffsetMap::default(),
             exception_matches: OffsetMap::default(),
             evidence: OffsetMap::default(),
+            footnotes: OffsetMap::default(),
             condition_hits,
         }
     }
@@ -1301,22 +1305,27 @@ impl<'a> ProseView<'a> {
     /// claim gives is a different check: `footnote-conditions`.)
     fn found_in_footnote(&mut self, context: &Context, claim: &Range<usize>) -> bool {
         let sentence = self.scope_range(Scope::Sentence, claim);
-        let Some(mark) = footnote_mark(&self.prose.text[sentence]) else {
-            return false;
-        };
-        let Some(index) = self.prose.block_of(claim.start) else {
-            return false;
-        };
         let text = self.prose.text.as_str();
-        let Some(note) = self.prose.blocks[index + 1..]
-            .iter()
-            .find(|b| {
-                text[b.start..b.end]
-                    .strip_prefix(mark)
-                    .is_some_and(|rest| !rest.starts_with(mark))
-            })
-            .cloned()
-        else {
+        let note = match self.footnotes.get(&(sentence.start, sentence.end)) {
+            Some(note) => note.clone(),
+            None => {
+                let note = footnote_mark(&text[sentence.clone()]).and_then(|mark| {
+                    let index = self.prose.block_of(claim.start)?;
+                    self.prose.blocks[index + 1..]
+                        .iter()
+                        .find(|b| {
+                            text[b.start..b.end]
+                                .strip_prefix(mark)
+                                .is_some_and(|rest| !rest.starts_with(mark))
+                        })
+                        .cloned()
+                });
+                self.footnotes
+                    .insert((sentence.start, sentence.end), note.clone());
+                note
+            }
+        };
+        let Some(note) = note else {
             return false;
         };
         let key = (
