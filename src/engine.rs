@@ -1328,11 +1328,7 @@ impl<'a> ProseView<'a> {
         let Some(note) = note else {
             return false;
         };
-        let key = (
-            std::ptr::from_ref(&context.nearby) as usize,
-            note.start,
-            note.end,
-        );
+        let key = near_key(context, &note);
         if let Some(&hit) = self.near.get(&key) {
             return hit;
         }
@@ -1346,11 +1342,7 @@ impl<'a> ProseView<'a> {
     /// around `claim`.
     fn found_near(&mut self, context: &Context, id: Option<u32>, claim: &Range<usize>) -> bool {
         let range = self.scope_range(context.within, claim);
-        let key = (
-            std::ptr::from_ref(&context.nearby) as usize,
-            range.start,
-            range.end,
-        );
+        let key = near_key(context, &range);
         if let Some(&hit) = self.near.get(&key) {
             return hit;
         }
@@ -1373,6 +1365,16 @@ impl<'a> ProseView<'a> {
         self.near.insert(key, hit);
         hit
     }
+}
+
+/// How [`ProseView::near`] knows the answer of `context` in `range`: the
+/// regex's address and the range.
+fn near_key(context: &Context, range: &Range<usize>) -> (usize, usize, usize) {
+    (
+        std::ptr::from_ref(&context.nearby) as usize,
+        range.start,
+        range.end,
+    )
 }
 
 /// The first footnote mark in `sentence` that is attached to the word or
