@@ -148,8 +148,13 @@ pub fn inline_tag(html: &str) -> InlineTag {
 fn struck_style(tag: &str) -> bool {
     let head = &tag.as_bytes()[..tag.len().min(STYLE_LIMIT)];
     let lower = head.to_ascii_lowercase();
-    memchr::memmem::find(&lower, b"style")
-        .is_some_and(|at| memchr::memmem::find(&lower[at..], b"line-through").is_some())
+    memchr::memmem::find(&lower, b"style").is_some_and(|at| strikes_through(&lower[at..]))
+}
+
+/// Whether a lower-cased `style` value (or what follows `style` in a tag)
+/// strikes the text through: `text-decoration: line-through`.
+fn strikes_through(style: &[u8]) -> bool {
+    memchr::memmem::find(style, b"line-through").is_some()
 }
 
 /// The tokenizer state a start tag switches to. `noscript` is deliberately
@@ -419,7 +424,7 @@ impl<'a> VisibleText<'a> {
         self.last_start_tag.clear();
         self.last_start_tag.extend_from_slice(&self.tag_name);
         let mut kind = classify(&self.tag_name);
-        if kind == Kind::Inline && memchr::memmem::find(&self.style, b"line-through").is_some() {
+        if kind == Kind::Inline && strikes_through(&self.style) {
             kind = Kind::Struck;
         }
         if kind != Kind::Break {
