@@ -27,6 +27,7 @@ use crate::literal_table::LiteralTable;
 use crate::prefix::{prefix_literals, suffix_literals};
 use crate::rules::{Checker, Context, Jurisdiction, LazyRegex, Rule, Scope};
 use crate::sentences;
+use crate::source::footnotes::{self, Footnote};
 use crate::source::prose::BLOCK_SEPARATOR;
 use crate::source::{Document, Prose};
 
@@ -622,7 +623,7 @@ impl Engine {
                 std::cmp::Reverse(b.prose.end),
             ))
         });
-        let mut view = ProseView::new(prose, condition_hits);
+        let mut view = ProseView::new(prose, text, condition_hits);
         let mut findings = Vec::new();
         let mut last: Option<(usize, usize)> = None;
         for c in candidates {
@@ -1131,6 +1132,8 @@ impl Hasher for FxHasher {
 /// many claims (a 20 MB paragraph) would otherwise be searched again for each.
 pub struct ProseView<'a> {
     pub prose: &'a Prose,
+    /// The whole file the prose was read from.
+    source: &'a str,
     sentences: Vec<Option<Vec<Range<usize>>>>,
     /// `found_near` answers by (regex address, scope start, scope end).
     near: OffsetMap<(usize, usize, usize), bool>,
@@ -1138,6 +1141,8 @@ pub struct ProseView<'a> {
     exception_matches: OffsetMap<(usize, usize), Vec<Range<usize>>>,
     /// Evidence answers by sentence range.
     evidence: OffsetMap<(usize, usize), EvidenceVerdict>,
+    /// The document's footnotes, found when a rule first asks.
+    notes: Option<Vec<Footnote<'a>>>,
     /// The footnote (if any) a sentence's mark leads to, by sentence range:
     /// worked out once per sentence, however many claims it holds.
     footnotes: OffsetMap<(usize, usize), Option<Range<usize>>>,
@@ -1146,9 +1151,11 @@ pub struct ProseView<'a> {
 }
 
 impl<'a> ProseView<'a> {
-    fn new(prose: &'a Prose, condition_hits: ConditionHits) -> ProseView<'a> {
+    fn new(prose: &'a Prose, source: &'a str, condition_hits: ConditionHits) -> ProseView<'a> {
         ProseView {
             prose,
+            source,
+            notes: None,
             sentences: vec![None; prose.blocks.len()],
             near: OffsetMap::default(),
             exception_matches: OffsetMap::default(),
@@ -1297,6 +1304,12 @@ impl<'a> ProseView<'a> {
         &self.prose.text[range]
     }
 
+    /// The document's footnotes (see [`footnotes::find`]), found once.
+    pub fn notes(&mut self) -> &[Footnote<'a>] {
+        self.notes
+            .get_or_insert_with(|| footnotes::find(self.prose, self.source))
+    }
+
     /// True when the claim's sentence carries a footnote mark ("9 out of 10
     /// dermatologists recommend it*") and `context.nearby` matches in the
     /// footnote it leads to ("*Survey of 100 UK dermatologists, March 2026"):
@@ -1305,20 +1318,12 @@ impl<'a> ProseView<'a> {
     /// claim gives is a different check: `footnote-conditions`.)
     fn found_in_footnote(&mut self, context: &Context, claim: &Range<usize>) -> bool {
         let sentence = self.scope_range(Scope::Sentence, claim);
-        let text = self.prose.text.as_str();
+        let text: &'a str = self.prose.text.as_str();
         let note = match self.footnotes.get(&(sentence.start, sentence.end)) {
             Some(note) => note.clone(),
             None => {
-                let note = footnote_mark(&text[sentence.clone()]).and_then(|mark| {
-                    let index = self.prose.block_of(claim.start)?;
-                    self.prose.blocks[index + 1..]
-                        .iter()
-                        .find(|b| {
-                            text[b.start..b.end]
-                                .strip_prefix(mark)
-                                .is_some_and(|rest| !rest.starts_with(mark))
-                        })
-                        .cloned()
+                let note = footnotes::mark_in(&text[sentence.clone()]).and_then(|mark| {
+                    footnotes::note_for(self.notes(), mark, sentence.end).map(|n| n.text.clone())
                 });
                 self.footnotes
                     .insert((sentence.start, sentence.end), note.clone());
@@ -1375,35 +1380,6 @@ fn near_key(context: &Context, range: &Range<usize>) -> (usize, usize, usize) {
         range.start,
         range.end,
     )
-}
-
-/// The first footnote mark in `sentence` that is attached to the word or
-/// sign before it ("it*", "50%†", "free`[^1]`"): an asterisk run, a dagger,
-/// or a Markdown footnote reference. A spaced asterisk ("2 * 3") is not one.
-fn footnote_mark(sentence: &str) -> Option<&str> {
-    let b = sentence.as_bytes();
-    let mut from = 0;
-    while let Some(i) = sentence[from..]
-        .find(['*', '†', '‡', '['])
-        .map(|i| from + i)
-    {
-        from = i + sentence[i..].chars().next().map_or(1, char::len_utf8);
-        if i == 0 || b[i - 1].is_ascii_whitespace() {
-            continue;
-        }
-        let rest = &sentence[i..];
-        let len = match b[i] {
-            b'*' => rest.bytes().take_while(|&c| c == b'*').count(),
-            b'[' if rest.starts_with("[^") => match rest.find(']') {
-                Some(end) if end > 2 && !rest[..end].contains(char::is_whitespace) => end + 1,
-                _ => continue,
-            },
-            b'[' => continue,
-            _ => rest.chars().next().map_or(1, char::len_utf8),
-        };
-        return Some(&rest[..len]);
-    }
-    None
 }
 
 /// Word characters for phrase boundaries: letters, digits, and the joiners
@@ -1585,25 +1561,6 @@ fn phrase_variants(phrase: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::complete_word;
-
-    #[test]
-    fn footnote_marks_are_attached_to_a_word() {
-        use super::footnote_mark;
-        assert_eq!(footnote_mark("9 out of 10 vets recommend it*"), Some("*"));
-        assert_eq!(footnote_mark("Save 50%** on frames"), Some("**"));
-        assert_eq!(footnote_mark("Cheapest in town\u{2020}."), Some("\u{2020}"));
-        assert_eq!(
-            footnote_mark("Free fitting[^terms] today"),
-            Some("[^terms]")
-        );
-        assert_eq!(footnote_mark("2 * 3 is 6; see [the list](x)"), None);
-        assert_eq!(
-            footnote_mark("[^1] at the start is a footnote, not a mark"),
-            None
-        );
-        assert_eq!(footnote_mark("\u{2020} Price valid for new accounts"), None);
-        assert_eq!(footnote_mark("\u{2021}\u{2020}x\u{2021}"), Some("\u{2020}"));
-    }
 
     #[test]
     fn a_literal_kind_stays_small() {

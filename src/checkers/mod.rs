@@ -16,7 +16,7 @@ use crate::lean_regex::Regex;
 use crate::engine::{Engine, Finding, ProseView};
 use crate::facts::Facts;
 use crate::rules::Checker;
-use crate::source::Document;
+use crate::source::{Document, footnotes};
 
 /// What a checker may look at.
 pub struct Context<'a> {
@@ -311,7 +311,7 @@ static FREE_WORDS: LazyLock<Regex> = LazyLock::new(|| checker_regex(&patterns::f
 fn footnote_conditions(
     cx: &Context<'_>,
     rule: usize,
-    _view: &mut ProseView<'_>,
+    view: &mut ProseView<'_>,
     out: &mut Vec<Finding>,
 ) {
     let prose = &cx.doc.prose;
@@ -323,15 +323,8 @@ fn footnote_conditions(
     {
         return;
     }
-    let mut footnotes: Vec<(Range<usize>, &str)> = prose
-        .blocks
-        .iter()
-        .filter_map(|b| footnote_block(cx, b.clone()).map(|marker| (b.clone(), marker)))
-        .collect();
-    for block in &prose.blocks {
-        footnote_lines(cx, block.clone(), &mut footnotes);
-    }
-    if footnotes.is_empty() {
+    let notes = view.notes();
+    if notes.is_empty() {
         return;
     }
     let when = cx.engine.rules()[rule].when.as_ref();
@@ -339,11 +332,10 @@ fn footnote_conditions(
         let whole = m.get(0).expect("group 0 always exists");
         let marker = m.get(1).expect("the marker group is not optional").as_str();
         let claim_block = prose.block_of(whole.start());
-        // A footnote in a block of its own, or on a later line of the
-        // claim's paragraph.
-        let Some((note, _)) = footnotes.iter().find(|(b, m)| {
-            *m == marker && (prose.block_of(b.start) != claim_block || b.start >= whole.end())
-        }) else {
+        // The first note with its mark below the claim: a block of its own,
+        // a list item, or a later line of the claim's paragraph.
+        let Some(note) = footnotes::note_for(notes, marker, whole.end()).map(|n| n.text.clone())
+        else {
             continue;
         };
         let note_text = &text[note.clone()];
@@ -382,75 +374,6 @@ fn sentence_lead(text: &str, block_start: usize, at: usize) -> &str {
     match lead.rfind(['.', '!', '?']) {
         Some(i) => &lead[i + 1..],
         None => lead,
-    }
-}
-
-/// The marks a footnote starts with, longest first.
-const FOOTNOTE_MARKERS: [&str; 5] = ["***", "**", "*", "†", "‡"];
-
-/// Footnotes that Markdown ran into the paragraph above them: "Free fitting*"
-/// with "*Minimum spend £5,000." on the next source line is one paragraph, and
-/// one block of prose. A marker that starts a source line inside `block`
-/// (not its first) begins a footnote that runs to the next such marker or the
-/// block's end; each is added to `out` with its marker.
-fn footnote_lines<'a>(
-    cx: &'a Context<'_>,
-    block: Range<usize>,
-    out: &mut Vec<(Range<usize>, &'a str)>,
-) {
-    let prose = &cx.doc.prose;
-    let text = &prose.text[block.clone()];
-    let mut starts: Vec<(usize, &'static str)> = Vec::new();
-    for (i, _) in text.match_indices(['*', '†', '‡']) {
-        if i == 0 || !text[..i].ends_with(char::is_whitespace) {
-            continue;
-        }
-        let at = block.start + i;
-        let source = prose.source_range(at..at + 1).start;
-        let line_start = cx.text[..source].rfind('\n').map_or(0, |n| n + 1);
-        if !cx.text[line_start..source].trim().is_empty() {
-            continue;
-        }
-        let rest = &text[i..];
-        let Some(marker) = FOOTNOTE_MARKERS.into_iter().find(|m| rest.starts_with(m)) else {
-            continue;
-        };
-        // Text must follow: a lone asterisk is not a footnote.
-        if rest[marker.len()..]
-            .trim_start()
-            .starts_with(char::is_alphanumeric)
-        {
-            starts.push((at, marker));
-        }
-    }
-    for (k, &(at, marker)) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(block.end, |next| next.0);
-        out.push((at..end, marker));
-    }
-}
-
-/// The footnote marker a block starts with, if it reads as a footnote.
-fn footnote_block<'a>(cx: &'a Context<'_>, block: Range<usize>) -> Option<&'a str> {
-    let text = &cx.doc.prose.text[block.clone()];
-    for marker in FOOTNOTE_MARKERS {
-        if text.starts_with(marker) {
-            return Some(marker);
-        }
-    }
-    // A Markdown footnote's text starts with its mark ("[^1] Minimum spend").
-    if text.starts_with("[^")
-        && let Some(end) = text.find(']')
-    {
-        return Some(&text[..=end]);
-    }
-    // A Markdown list item "* with orders over $50" loses its asterisk in the
-    // prose; look at the source line it came from.
-    let source = cx.doc.prose.source_range(block);
-    let line_start = cx.text[..source.start].rfind('\n').map_or(0, |i| i + 1);
-    let lead = cx.text[line_start..source.start].trim();
-    match lead {
-        "*" | "\\*" => Some("*"),
-        _ => None,
     }
 }
 

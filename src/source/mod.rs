@@ -3,6 +3,7 @@
 //! Owns file kinds, front matter and what counts as copy (visible text, not
 //! code, URLs or markup). It knows nothing about rules.
 
+pub mod footnotes;
 pub mod html;
 pub mod markdown;
 pub mod prose;
