@@ -240,6 +240,53 @@ fn malformed_front_matter_is_a_finding_and_the_body_is_still_linted() {
 }
 
 #[test]
+fn titles_and_descriptions_in_front_matter_are_copy() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "page.md",
+        "---\ntitle: \"Sofas: today only\"\ndescription: While stocks last.\n\
+         offer:\n  stock: 40\n---\nOak sofas.\n",
+    );
+    // The stock fact clears the description's claim; the title's is reported
+    // where it is written.
+    let report = json(dir.path(), &["page.md"]);
+    let d = &report["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{report}");
+    assert_eq!(d[0]["rule"], "urgency/limited-time");
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(2), Some(16))
+    );
+    assert_eq!(d[0]["matched"], "today only");
+
+    // TOML front matter, and a title the body repeats as its heading: one
+    // finding, at the heading.
+    write(
+        dir.path(),
+        "toml.md",
+        "+++\ntitle = 'Limited time offers'\n+++\n\n# Limited time offers\n",
+    );
+    let report = json(dir.path(), &["toml.md"]);
+    let lines: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [5], "{report}");
+
+    // A suppression comment works inside front matter as a YAML comment.
+    write(
+        dir.path(),
+        "waived.md",
+        "---\n# <!-- claimlint-disable-next-line urgency -- the sale ends 6 December -->\n\
+         title: Today only\n---\nOak sofas.\n",
+    );
+    check(dir.path()).arg("waived.md").assert().code(0);
+}
+
+#[test]
 fn claims_split_by_markup_are_found_and_code_is_not() {
     let dir = TempDir::new().unwrap();
     write(

@@ -17,9 +17,11 @@ pub const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_TASKLISTS);
 
-/// Feeds the Markdown body `text[body_start..]` into the builder.
-pub fn extract(text: &str, body_start: usize, out: &mut ProseBuilder) {
-    let body = &text[body_start..];
+/// Feeds the Markdown `text[part]` (the body, or a value in the front
+/// matter) into the builder.
+pub fn extract(text: &str, part: std::ops::Range<usize>, out: &mut ProseBuilder) {
+    let body_start = part.start;
+    let body = &text[part];
     // Depth of constructs whose text is not copy (code blocks, autolinks, HTML blocks).
     let mut skip = 0usize;
     let mut cell_in_row = 0usize;
@@ -151,7 +153,7 @@ mod tests {
 
     fn prose(text: &str) -> crate::source::Prose {
         let mut b = ProseBuilder::new();
-        extract(text, 0, &mut b);
+        extract(text, 0..text.len(), &mut b);
         b.finish()
     }
 

@@ -4,6 +4,7 @@
 //! code, URLs or markup). It knows nothing about rules.
 
 pub mod footnotes;
+mod front_copy;
 pub mod html;
 pub mod markdown;
 pub mod prose;
@@ -72,7 +73,11 @@ pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
         Kind::Markdown => {
             let front_matter = split_front_matter(text);
             let body_start = front_matter.as_ref().map_or(0, |f| f.span.end);
-            markdown::extract(text, body_start, builder);
+            for value in front_matter_copy(text, front_matter.as_ref()) {
+                markdown::extract(text, value, builder);
+                builder.end_block();
+            }
+            markdown::extract(text, body_start..text.len(), builder);
             Document {
                 prose: builder.finish(),
                 front_matter,
@@ -88,6 +93,10 @@ pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
         Kind::Text => {
             let front_matter = split_front_matter(text);
             let body_start = front_matter.as_ref().map_or(0, |f| f.span.end);
+            for value in front_matter_copy(text, front_matter.as_ref()) {
+                push_copy(builder, &text[value.clone()], value.start);
+                builder.end_block();
+            }
             text::extract(text, body_start, builder);
             Document {
                 prose: builder.finish(),
@@ -95,6 +104,11 @@ pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
             }
         }
     }
+}
+
+/// The copy in `front_matter` (see [`front_copy`]), each value a block of its own.
+fn front_matter_copy(text: &str, front_matter: Option<&FrontMatter>) -> Vec<Range<usize>> {
+    front_matter.map_or_else(Vec::new, |f| front_copy::ranges(text, f))
 }
 
 /// Finds and parses a YAML (`---`) or TOML (`+++`) front matter block at the start.
