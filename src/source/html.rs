@@ -11,14 +11,16 @@
 //! - The values of `alt` and `title` attributes, each as a block of its own,
 //!   placed after the block they sit in so that a tooltip never splits a
 //!   sentence.
+//! - The page's `<meta name="description">`, the snippet a search engine
+//!   shows under the title, as a block of its own.
 //! - `<noscript>` content is read as markup and kept: it is what a visitor
 //!   without scripts sees, and a claim there is still made to them.
 //!
 //! What is skipped: comments, the doctype, every other attribute value, and
 //! the content of `script`, `style`, `textarea`, `iframe`, `xmp`, `noembed`,
 //! `noframes` (raw text to the tokenizer), `template`, `code` and `pre` (code
-//! is not copy). Nothing in `<head>` but the title yields text, so `<head>`
-//! needs no rule of its own.
+//! is not copy). Nothing in `<head>` but the title and the description
+//! yields text, so `<head>` needs no rule of its own.
 //!
 //! Plain text goes through [`super::push_copy`], so bare URLs and e-mail
 //! addresses are left out as in the other sources. Character references are
@@ -40,8 +42,9 @@
 //!
 //! Limits: there is no tree builder, so an element left open (`<pre>` without
 //! `</pre>`) hides the rest of the document, CSS (`display: none`) and the
-//! `hidden` attribute are not honoured, and attributes other than `alt` and
-//! `title` (such as a submit button's `value` or a `placeholder`) are not read.
+//! `hidden` attribute are not honoured, and attributes other than `alt`,
+//! `title` and the description's `content` (such as a submit button's `value`
+//! or a `placeholder`) are not read.
 
 use std::convert::Infallible;
 use std::ops::Range;
@@ -87,6 +90,8 @@ const SKIP_KINDS: usize = 3;
 
 /// How much of a `style` attribute is read for `line-through`.
 const STYLE_LIMIT: usize = 512;
+/// Longer than any `<meta name>` whose content is read.
+const META_NAME_LIMIT: usize = 32;
 
 fn classify(name: &[u8]) -> Kind {
     match name {
@@ -304,11 +309,17 @@ struct VisibleText<'a> {
     tag_start: usize,
     tag_is_start: bool,
     last_start_tag: Vec<u8>,
-    attr_name: [u8; 5],
+    attr_name: [u8; 7],
     /// Length of the attribute name; past `attr_name.len()` it is none we read.
     attr_name_len: usize,
     seen_alt: bool,
     seen_title: bool,
+    /// In a `<meta>` tag: where its `content` value's pieces start, and its
+    /// `name`, lower-cased (up to a limit). The content is kept only for
+    /// `name="description"`, whichever order the attributes come in.
+    meta_content: Option<usize>,
+    meta_name: Vec<u8>,
+    meta_name_active: bool,
     /// The current tag's `style` attribute, lower-cased (up to a limit): a
     /// `text-decoration: line-through` strikes its text through, as `<s>` does.
     style: Vec<u8>,
@@ -340,10 +351,13 @@ impl<'a> VisibleText<'a> {
             tag_start: 0,
             tag_is_start: false,
             last_start_tag: Vec::new(),
-            attr_name: [0; 5],
+            attr_name: [0; 7],
             attr_name_len: 0,
             seen_alt: false,
             seen_title: false,
+            meta_content: None,
+            meta_name: Vec::new(),
+            meta_name_active: false,
             style: Vec::new(),
             style_active: false,
             attr_active: false,
@@ -560,6 +574,9 @@ impl Emitter for VisibleText<'_> {
         self.tag_is_start = true;
         self.seen_alt = false;
         self.seen_title = false;
+        self.meta_content = None;
+        self.meta_name.clear();
+        self.meta_name_active = false;
         self.style.clear();
         self.style_active = false;
         self.attr_active = false;
@@ -577,6 +594,12 @@ impl Emitter for VisibleText<'_> {
         self.flush_text();
         self.end_attribute();
         self.text_end = self.pos;
+        // Another `<meta>` (keywords, a viewport) is not copy.
+        if let Some(from) = self.meta_content
+            && self.meta_name.trim_ascii() != b"description"
+        {
+            self.pieces.truncate(from);
+        }
         if self.tag_is_start {
             self.start_tag()
         } else {
@@ -611,6 +634,7 @@ impl Emitter for VisibleText<'_> {
         self.end_attribute();
         self.attr_name_len = 0;
         self.style_active = false;
+        self.meta_name_active = false;
     }
 
     fn init_attribute_value(&mut self) {
@@ -618,11 +642,21 @@ impl Emitter for VisibleText<'_> {
         if !self.tag_is_start || !self.visible() || self.attr_name_len > self.attr_name.len() {
             return;
         }
+        let meta = self.tag_name == b"meta";
         let seen = match &self.attr_name[..self.attr_name_len] {
             b"alt" => &mut self.seen_alt,
             b"title" => &mut self.seen_title,
             b"style" => {
                 self.style_active = self.style.is_empty();
+                return;
+            }
+            b"name" if meta => {
+                self.meta_name_active = self.meta_name.is_empty();
+                return;
+            }
+            b"content" if meta && self.meta_content.is_none() => {
+                self.meta_content = Some(self.pieces.len());
+                self.attr_active = true;
                 return;
             }
             _ => return,
@@ -645,6 +679,9 @@ impl Emitter for VisibleText<'_> {
         let end = self.pos;
         if self.style_active && self.style.len() < STYLE_LIMIT {
             self.style.extend(s.iter().map(u8::to_ascii_lowercase));
+        }
+        if self.meta_name_active && self.meta_name.len() < META_NAME_LIMIT {
+            self.meta_name.extend(s.iter().map(u8::to_ascii_lowercase));
         }
         if self.attr_active {
             match locate(self.src.as_bytes(), s, self.attr_end, end) {
@@ -799,8 +836,24 @@ mod tests {
             <body><p>Run <code>best --ever</code> now</p><pre>free\nfree</pre>\
             <template><p>Hidden</p></template><textarea>typed</textarea>\
             <!-- claimlint-disable-next-line hype/best -- ok --><p>shown</p></body></html>";
-        assert_eq!(blocks(src), ["Deals & more", "Run now", "shown"]);
+        assert_eq!(
+            blocks(src),
+            ["Best ever", "Deals & more", "Run now", "shown"]
+        );
         assert_eq!(source_of(src, "Deals & more"), "Deals &amp; more");
+    }
+
+    #[test]
+    fn the_meta_description_is_read_and_other_meta_tags_are_not() {
+        let src = "<head><meta content='Only 3 left!' NAME=Description>\
+            <meta name=keywords content='best, cheapest'>\
+            <meta property=og:description content='Hurry'>\
+            <meta name=description content='second'></head><p>Body</p>";
+        assert_eq!(blocks(src), ["Only 3 left!", "second", "Body"]);
+        assert_eq!(source_of(src, "Only 3 left!"), "Only 3 left!");
+        let src = "<meta name=\"description\" content=\"Fish &amp; chips\"><p>x</p>";
+        assert_eq!(blocks(src), ["Fish & chips", "x"]);
+        assert_eq!(source_of(src, "Fish & chips"), "Fish &amp; chips");
     }
 
     #[test]
