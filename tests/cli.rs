@@ -276,6 +276,20 @@ fn titles_and_descriptions_in_front_matter_are_copy() {
         .collect();
     assert_eq!(lines, [5], "{report}");
 
+    // A folded description, reported on the line that says it.
+    write(
+        dir.path(),
+        "folded.md",
+        "---\ndescription: >-\n  Oak sofas made in Leeds,\n  while stocks last.\n---\nOak sofas.\n",
+    );
+    let report = json(dir.path(), &["folded.md"]);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["rule"], "scarcity/while-supplies-last", "{report}");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(3))
+    );
+
     // A suppression comment works inside front matter as a YAML comment.
     write(
         dir.path(),

@@ -32,10 +32,21 @@ const COPY_KEYS: [&str; 13] = [
     "seo_description",
 ];
 
-/// The source ranges of the copy in `front_matter` of `text`, in order. A
-/// `title` that the body repeats as a heading is left out: the body's
-/// heading is where the reader sees it.
-pub fn ranges(text: &str, front_matter: &FrontMatter) -> Vec<Range<usize>> {
+/// One value of copy in front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Copy {
+    /// A value on the key's own line, quotes left out: read as the page reads.
+    Inline(Range<usize>),
+    /// The lines of a YAML block scalar (`description: >-` and indented lines
+    /// under it), each without its indentation: read as plain words, one
+    /// block, since the indentation is YAML's and not Markdown's.
+    Lines(Vec<Range<usize>>),
+}
+
+/// The copy in `front_matter` of `text`, in order. A `title` that the body
+/// repeats as a heading is left out: the body's heading is where the reader
+/// sees it.
+pub fn values(text: &str, front_matter: &FrontMatter) -> Vec<Copy> {
     let Some(Value::Mapping(map)) = &front_matter.value else {
         return Vec::new();
     };
@@ -45,11 +56,14 @@ pub fn ranges(text: &str, front_matter: &FrontMatter) -> Vec<Range<usize>> {
     let toml = text[front_matter.span.clone()].starts_with("+++")
         || text[front_matter.span.clone()].starts_with("\u{feff}+++");
     let body = &text[front_matter.span.end..];
-    let mut out = Vec::new();
+    let mut lines = Vec::new();
     let mut at = front_matter.content.start;
     for line in text[front_matter.content.clone()].split_inclusive('\n') {
-        let line_start = at;
+        lines.push((at, line));
         at += line.len();
+    }
+    let mut out = Vec::new();
+    for (i, &(line_start, line)) in lines.iter().enumerate() {
         // A TOML table's keys (`[offer]`) follow its header unindented.
         if toml && line.starts_with('[') {
             break;
@@ -63,22 +77,58 @@ pub fn ranges(text: &str, front_matter: &FrontMatter) -> Vec<Range<usize>> {
         let Some(Value::String(read)) = map.get(key) else {
             continue;
         };
-        // The line's text must be the value the reader gave: no escapes, no
-        // folding, and not a key of a nested table that shares the name.
-        if &line[value.clone()] != read.as_str() || read.trim().is_empty() {
+        if read.trim().is_empty() || (key == "title" && repeated_as_heading(body, read)) {
             continue;
         }
-        if key == "title" && repeated_as_heading(body, read) {
-            continue;
+        match value {
+            // The line's text must be the value the reader gave: no escapes,
+            // and not a key of a nested table that shares the name.
+            Some(value) if &line[value.clone()] == read.as_str() => {
+                out.push(Copy::Inline(
+                    line_start + value.start..line_start + value.end,
+                ));
+            }
+            Some(_) => {}
+            None if !toml => {
+                let pieces = block_lines(&lines[i + 1..]);
+                let words = pieces
+                    .iter()
+                    .flat_map(|r| text[r.clone()].split_whitespace());
+                // The same words as the reader's value: folding and chomping
+                // change only the spaces between them.
+                if read.split_whitespace().eq(words) {
+                    out.push(Copy::Lines(pieces));
+                }
+            }
+            None => {}
         }
-        out.push(line_start + value.start..line_start + value.end);
     }
     out
 }
 
+/// The indented lines of a block scalar at the start of `lines`, each
+/// trimmed, blank ones left out.
+fn block_lines(lines: &[(usize, &str)]) -> Vec<Range<usize>> {
+    let mut pieces = Vec::new();
+    for &(start, line) in lines {
+        let content = line.trim_end();
+        if content.is_empty() {
+            continue;
+        }
+        if !content.starts_with([' ', '\t']) {
+            break;
+        }
+        let lead = content.len() - content.trim_start().len();
+        pieces.push(start + lead..start + content.len());
+    }
+    pieces
+}
+
 /// A top-level `key: value` (YAML) or `key = value` (TOML) line: the key and
-/// the range of the value's text within `line`, quotes left out.
-fn entry(line: &str, toml: bool) -> Option<(&str, Range<usize>)> {
+/// the range of the value's text within `line`, quotes left out; `None` for
+/// the value of a YAML block scalar (`key: >-`), whose text is on the lines
+/// below.
+fn entry(line: &str, toml: bool) -> Option<(&str, Option<Range<usize>>)> {
     let body = line.trim_end_matches(['\n', '\r']);
     let key_end = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?;
     let key = &body[..key_end];
@@ -104,13 +154,17 @@ fn entry(line: &str, toml: bool) -> Option<(&str, Range<usize>)> {
             }
             start + 1..start + end
         }
-        '|' | '>' | '[' | '{' | '&' | '*' | '!' => return None,
+        '|' | '>' => {
+            let header = value.split(" #").next().unwrap_or_default().trim_end();
+            return matches!(header, "|" | ">" | "|-" | ">-" | "|+" | ">+").then_some((key, None));
+        }
+        '[' | '{' | '&' | '*' | '!' => return None,
         _ => {
             let end = value.find(" #").unwrap_or(value.len());
             start..start + value[..end].trim_end().len()
         }
     };
-    Some((key, range))
+    Some((key, Some(range)))
 }
 
 /// True when `title` is the text of a heading line of the Markdown `body`
@@ -141,9 +195,19 @@ mod tests {
     use super::*;
     use crate::source::split_front_matter;
 
-    fn copy(text: &str) -> Vec<&str> {
+    fn copy(text: &str) -> Vec<String> {
         let fm = split_front_matter(text).expect("the test text has front matter");
-        ranges(text, &fm).into_iter().map(|r| &text[r]).collect()
+        values(text, &fm)
+            .into_iter()
+            .map(|v| match v {
+                Copy::Inline(r) => text[r].to_string(),
+                Copy::Lines(lines) => lines
+                    .into_iter()
+                    .map(|r| &text[r])
+                    .collect::<Vec<_>>()
+                    .join(" / "),
+            })
+            .collect()
     }
 
     #[test]
@@ -161,11 +225,23 @@ mod tests {
 
     #[test]
     fn values_unlike_their_source_are_left_alone() {
-        // An escape, a block scalar, a list, a number.
-        let text = "---\ntitle: \"Save \\\"big\\\"\"\ndescription: >-\n  Folded text\n\
+        // An escape, a list, a number.
+        let text = "---\ntitle: \"Save \\\"big\\\"\"\n\
                     summary: [a, b]\nexcerpt: 42\n---\n";
         assert!(copy(text).is_empty(), "{:?}", copy(text));
         assert!(copy("---\ntitle: [unclosed\n---\n").is_empty());
+    }
+
+    #[test]
+    fn block_scalars_are_read_line_by_line() {
+        let text = "---\ndescription: >-\n  The UK's cheapest\n\n  sofas, only 3 left\n\
+                    summary: |\n    Line one\ntags: [a]\n---\nBody\n";
+        assert_eq!(
+            copy(text),
+            ["The UK's cheapest / sofas, only 3 left", "Line one"]
+        );
+        // An indentation indicator is left to the reader.
+        assert!(copy("---\ndescription: >2\n   x\n---\n").is_empty());
     }
 
     #[test]

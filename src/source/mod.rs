@@ -74,7 +74,10 @@ pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
             let front_matter = split_front_matter(text);
             let body_start = front_matter.as_ref().map_or(0, |f| f.span.end);
             for value in front_matter_copy(text, front_matter.as_ref()) {
-                markdown::extract(text, value, builder);
+                match value {
+                    front_copy::Copy::Inline(range) => markdown::extract(text, range, builder),
+                    front_copy::Copy::Lines(lines) => push_lines(builder, text, &lines),
+                }
                 builder.end_block();
             }
             markdown::extract(text, body_start..text.len(), builder);
@@ -94,7 +97,10 @@ pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
             let front_matter = split_front_matter(text);
             let body_start = front_matter.as_ref().map_or(0, |f| f.span.end);
             for value in front_matter_copy(text, front_matter.as_ref()) {
-                push_copy(builder, &text[value.clone()], value.start);
+                match value {
+                    front_copy::Copy::Inline(range) => push_lines(builder, text, &[range]),
+                    front_copy::Copy::Lines(lines) => push_lines(builder, text, &lines),
+                }
                 builder.end_block();
             }
             text::extract(text, body_start, builder);
@@ -107,8 +113,16 @@ pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
 }
 
 /// The copy in `front_matter` (see [`front_copy`]), each value a block of its own.
-fn front_matter_copy(text: &str, front_matter: Option<&FrontMatter>) -> Vec<Range<usize>> {
-    front_matter.map_or_else(Vec::new, |f| front_copy::ranges(text, f))
+fn front_matter_copy(text: &str, front_matter: Option<&FrontMatter>) -> Vec<front_copy::Copy> {
+    front_matter.map_or_else(Vec::new, |f| front_copy::values(text, f))
+}
+
+/// Pushes `lines` of `text` as plain copy, a space between them.
+fn push_lines(builder: &mut ProseBuilder, text: &str, lines: &[Range<usize>]) {
+    for line in lines {
+        push_copy(builder, &text[line.clone()], line.start);
+        builder.space();
+    }
 }
 
 /// Finds and parses a YAML (`---`) or TOML (`+++`) front matter block at the start.
