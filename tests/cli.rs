@@ -290,6 +290,21 @@ fn titles_and_descriptions_in_front_matter_are_copy() {
         (Some(4), Some(3))
     );
 
+    // An HTML page's meta description is its search snippet: copy too.
+    write(
+        dir.path(),
+        "page.html",
+        "<html><head>\n<meta name=\"keywords\" content=\"today only\">\n\
+         <meta content=\"Sofas, today only\" name=\"description\">\n</head><body><p>Oak sofas.</p></body></html>\n",
+    );
+    let report = json(dir.path(), &["page.html"]);
+    let d = &report["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{report}");
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(3), Some(23))
+    );
+
     // A suppression comment works inside front matter as a YAML comment.
     write(
         dir.path(),
