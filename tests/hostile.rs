@@ -471,7 +471,16 @@ fn a_twenty_megabyte_single_line_is_linted() {
     );
     // No claim and no break at all.
     write(dir.path(), "no-breaks.txt", "a ".repeat(size / 2));
-    for name in ["one-line.md", "sentences.txt", "no-breaks.txt"] {
+    // A minified page: many blocks on one line, each with a footnote mark, so
+    // every block is looked at as a possible footnote.
+    let block = "<p>Loved by vets* today</p>";
+    write(dir.path(), "blocks.html", block.repeat(size / block.len()));
+    for name in [
+        "one-line.md",
+        "sentences.txt",
+        "no-breaks.txt",
+        "blocks.html",
+    ] {
         let out = run_bounded(
             check(dir.path()).args(["--format", "concise", "--quiet", name]),
             Duration::from_secs(240),

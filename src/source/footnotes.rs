@@ -71,10 +71,27 @@ fn block_mark<'a>(prose: &'a Prose, source: &str, block: Range<usize>) -> Option
     // A Markdown list item "* with orders over $50" loses its asterisk in the
     // prose; the source line it came from still has it.
     let at = prose.source_range(block).start;
-    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
-    match source[line_start..at].trim() {
-        "*" | "\\*" => Some("*"),
+    match line_lead(source, at).map(str::trim) {
+        Some("*" | "\\*") => Some("*"),
         _ => None,
+    }
+}
+
+/// The longest a line's lead before a note's text may be (indentation and a
+/// list mark); looking no further keeps a page on one long line linear.
+const LEAD_LIMIT: usize = 32;
+
+/// The text of `source` from the start of the line holding `at` up to `at`,
+/// when that is at most [`LEAD_LIMIT`] bytes.
+fn line_lead(source: &str, at: usize) -> Option<&str> {
+    let from = at.saturating_sub(LEAD_LIMIT);
+    match source.as_bytes()[from..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+    {
+        Some(i) => Some(&source[from + i + 1..at]),
+        None if from == 0 => Some(&source[..at]),
+        None => None,
     }
 }
 
@@ -97,8 +114,7 @@ fn notes_in_lines<'a>(
         }
         let at = block.start + i;
         let in_source = prose.source_range(at..at + 1).start;
-        let line_start = source[..in_source].rfind('\n').map_or(0, |n| n + 1);
-        if !source[line_start..in_source].trim().is_empty() {
+        if !line_lead(source, in_source).is_some_and(|lead| lead.trim().is_empty()) {
             continue;
         }
         let rest = &text[i..];
@@ -214,6 +230,14 @@ mod tests {
 
         // Emphasis and sums are not notes.
         assert!(notes_of("A *bold* claim, 2 * 3 = 6.\n").is_empty());
+    }
+
+    #[test]
+    fn a_line_lead_is_read_only_near_its_start() {
+        assert_eq!(line_lead("a\n  * note", 6), Some("  * "));
+        assert_eq!(line_lead("* note", 2), Some("* "));
+        let long = format!("{}* note", "x".repeat(100));
+        assert_eq!(line_lead(&long, 102), None);
     }
 
     #[test]
