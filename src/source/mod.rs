@@ -73,13 +73,7 @@ pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
         Kind::Markdown => {
             let front_matter = split_front_matter(text);
             let body_start = front_matter.as_ref().map_or(0, |f| f.span.end);
-            for value in front_matter_copy(text, front_matter.as_ref()) {
-                match value {
-                    front_copy::Copy::Inline(range) => markdown::extract(text, range, builder),
-                    front_copy::Copy::Lines(lines) => push_lines(builder, text, &lines),
-                }
-                builder.end_block();
-            }
+            push_front_matter_copy(builder, text, front_matter.as_ref(), Kind::Markdown);
             markdown::extract(text, body_start..text.len(), builder);
             Document {
                 prose: builder.finish(),
@@ -96,13 +90,7 @@ pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
         Kind::Text => {
             let front_matter = split_front_matter(text);
             let body_start = front_matter.as_ref().map_or(0, |f| f.span.end);
-            for value in front_matter_copy(text, front_matter.as_ref()) {
-                match value {
-                    front_copy::Copy::Inline(range) => push_lines(builder, text, &[range]),
-                    front_copy::Copy::Lines(lines) => push_lines(builder, text, &lines),
-                }
-                builder.end_block();
-            }
+            push_front_matter_copy(builder, text, front_matter.as_ref(), Kind::Text);
             text::extract(text, body_start, builder);
             Document {
                 prose: builder.finish(),
@@ -112,9 +100,28 @@ pub fn read(text: &str, kind: Kind, builder: &mut ProseBuilder) -> Document {
     }
 }
 
-/// The copy in `front_matter` (see [`front_copy`]), each value a block of its own.
-fn front_matter_copy(text: &str, front_matter: Option<&FrontMatter>) -> Vec<front_copy::Copy> {
-    front_matter.map_or_else(Vec::new, |f| front_copy::values(text, f))
+/// Pushes the copy in `front_matter` (see [`front_copy`]), each value a block
+/// of its own, before the body: a one-line value is read as the page is
+/// (`kind`), the lines of a block scalar as plain words.
+fn push_front_matter_copy(
+    builder: &mut ProseBuilder,
+    text: &str,
+    front_matter: Option<&FrontMatter>,
+    kind: Kind,
+) {
+    let Some(front_matter) = front_matter else {
+        return;
+    };
+    for value in front_copy::values(text, front_matter) {
+        match value {
+            front_copy::Copy::Inline(range) if kind == Kind::Markdown => {
+                markdown::extract(text, range, builder);
+            }
+            front_copy::Copy::Inline(range) => push_lines(builder, text, &[range]),
+            front_copy::Copy::Lines(lines) => push_lines(builder, text, &lines),
+        }
+        builder.end_block();
+    }
 }
 
 /// Pushes `lines` of `text` as plain copy, a space between them.
