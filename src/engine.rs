@@ -1145,7 +1145,7 @@ pub struct ProseView<'a> {
     notes: Option<Vec<Footnote<'a>>>,
     /// The footnote (if any) a sentence's mark leads to, by sentence range:
     /// worked out once per sentence, however many claims it holds.
-    footnotes: OffsetMap<(usize, usize), Option<Range<usize>>>,
+    sentence_notes: OffsetMap<(usize, usize), Option<Range<usize>>>,
     /// Where the conditions' prefixes occur: scopes without one are not searched.
     condition_hits: ConditionHits,
 }
@@ -1160,7 +1160,7 @@ impl<'a> ProseView<'a> {
             near: OffsetMap::default(),
             exception_matches: OffsetMap::default(),
             evidence: OffsetMap::default(),
-            footnotes: OffsetMap::default(),
+            sentence_notes: OffsetMap::default(),
             condition_hits,
         }
     }
@@ -1319,13 +1319,13 @@ impl<'a> ProseView<'a> {
     fn found_in_footnote(&mut self, context: &Context, claim: &Range<usize>) -> bool {
         let sentence = self.scope_range(Scope::Sentence, claim);
         let text: &'a str = self.prose.text.as_str();
-        let note = match self.footnotes.get(&(sentence.start, sentence.end)) {
+        let note = match self.sentence_notes.get(&(sentence.start, sentence.end)) {
             Some(note) => note.clone(),
             None => {
                 let note = footnotes::mark_in(&text[sentence.clone()]).and_then(|mark| {
                     footnotes::note_for(self.notes(), mark, sentence.end).map(|n| n.text.clone())
                 });
-                self.footnotes
+                self.sentence_notes
                     .insert((sentence.start, sentence.end), note.clone());
                 note
             }
